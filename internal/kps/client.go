@@ -1,0 +1,150 @@
+// Package kps is a client for the task API of Huawei Cloud's Key Pair Service.
+// It knows nothing of Terraform: the provider turns what it returns into
+// attributes and diagnostics.
+package kps
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// AuthTokenHeader carries the IAM user token on every request.
+const AuthTokenHeader = "X-Auth-Token"
+
+// requestTimeout bounds one request, so that a gateway that accepts the
+// connection and never answers cannot hold a Terraform run until its own timeout.
+const requestTimeout = 30 * time.Second
+
+// Config is what a Client needs. Endpoint must already have passed ParseEndpoint.
+type Config struct {
+	Endpoint  *url.URL
+	Token     string
+	UserAgent string
+	Insecure  bool // skip TLS certificate verification
+
+	// MaxRetries is how many times one request is retried after a transient
+	// failure: no answer, 429, 500, 502, 503 or 504.
+	MaxRetries int
+
+	// HTTPClient replaces the client built from Insecure, for tests. Its
+	// redirect policy is overridden: redirects are never followed.
+	HTTPClient *http.Client
+}
+
+// Client reads KPS tasks. It is safe for concurrent use, and one provider
+// instance shares one Client among all its data sources and resources.
+type Client struct {
+	endpoint  *url.URL
+	token     string
+	userAgent string
+	http      *http.Client
+}
+
+// New returns a Client for cfg.
+func New(cfg Config) (*Client, error) {
+	if cfg.Endpoint == nil {
+		return nil, errors.New("kps: no endpoint configured")
+	}
+	httpClient := cfg.HTTPClient
+	if httpClient == nil {
+		httpClient = newHTTPClient(cfg.Insecure)
+	} else {
+		c := *httpClient
+		httpClient = &c
+	}
+	// A redirect would carry the token to whatever host it names. The API has
+	// no reason to redirect, so one is reported as an error instead.
+	httpClient.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &Client{endpoint: cfg.Endpoint, token: cfg.Token, userAgent: cfg.UserAgent, http: httpClient}, nil
+}
+
+// newHTTPClient honours HTTPS_PROXY and NO_PROXY, and SSL_CERT_FILE and
+// SSL_CERT_DIR through Go's system certificate pool, as every Go program does.
+func newHTTPClient(insecure bool) *http.Client {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.Proxy = http.ProxyFromEnvironment
+	if insecure {
+		transport.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for it with insecure = true
+	}
+	return &http.Client{Transport: transport, Timeout: requestTimeout}
+}
+
+// Task is one key-pair task as the API reports it.
+type Task struct {
+	ID       string
+	ServerID string
+	Status   Status
+}
+
+// GetTask reads one task: GET /v3/{project_id}/tasks/{task_id}.
+func (c *Client) GetTask(ctx context.Context, projectID, taskID string) (Task, error) {
+	if err := CheckID("project_id", projectID); err != nil {
+		return Task{}, err
+	}
+	if err := CheckID("task_id", taskID); err != nil {
+		return Task{}, err
+	}
+	u := c.endpoint.JoinPath("v3", projectID, "tasks", taskID)
+	resp, err := c.get(ctx, u)
+	if err != nil {
+		return Task{}, err
+	}
+	return decodeTask(resp, taskID)
+}
+
+// response is an answer whose body has been read (up to the size limit) and
+// closed, so that decoding needs no network and cannot leak connections.
+type response struct {
+	method, url string
+	status      int
+	header      http.Header
+	body        []byte
+	tooLarge    bool
+	token       string // to mask it in anything shown from the body
+}
+
+func (c *Client) get(ctx context.Context, u *url.URL) (*response, error) {
+	ctx = withLogging(ctx, c.token)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("building request: %w", err)
+	}
+	req.Header.Set(AuthTokenHeader, c.token)
+	req.Header.Set("Accept", "application/json")
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		logFailure(ctx, req, err, time.Since(start))
+		return nil, &RequestError{Method: req.Method, URL: u.String(), Err: unwrapURLError(err)}
+	}
+	defer resp.Body.Close()
+
+	body, tooLarge, err := readLimited(resp.Body)
+	logResponse(ctx, req, resp, body, time.Since(start))
+	if err != nil {
+		return nil, &RequestError{Method: req.Method, URL: u.String(), Err: fmt.Errorf("reading the response body: %w", err)}
+	}
+	return &response{
+		method: req.Method, url: u.String(), status: resp.StatusCode, header: resp.Header,
+		body: body, tooLarge: tooLarge, token: c.token,
+	}, nil
+}
+
+// unwrapURLError drops the *url.Error wrapper, whose text repeats the method
+// and URL that RequestError already shows.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

@@ -1,0 +1,136 @@
+package kps
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// MaxBodyBytes is the most of a response body the client reads. A task is a few
+// hundred bytes; anything near this is not a task, and reading on would only
+// spend memory.
+const MaxBodyBytes = 1 << 20
+
+// snippetBytes is how much of an unusable body an error shows.
+const snippetBytes = 200
+
+// readLimited reads at most MaxBodyBytes and reports whether there was more.
+func readLimited(r io.Reader) (body []byte, tooLarge bool, err error) {
+	body, err = io.ReadAll(io.LimitReader(r, MaxBodyBytes+1))
+	if len(body) > MaxBodyBytes {
+		return body[:MaxBodyBytes], true, nil
+	}
+	return body, false, err
+}
+
+// taskBody is the 200 answer. Pointers tell a missing field from an empty one.
+type taskBody struct {
+	TaskID     *string `json:"task_id"`
+	TaskStatus *string `json:"task_status"`
+	ServerID   *string `json:"server_id"`
+}
+
+// errorBody is the flat error object that KPS and its gateway both send.
+type errorBody struct {
+	ErrorCode string `json:"error_code"`
+	ErrorMsg  string `json:"error_msg"`
+	RequestID string `json:"request_id"`
+}
+
+func decodeTask(resp *response, taskID string) (Task, error) {
+	if resp.tooLarge {
+		return Task{}, resp.problem("the body is larger than 1 MiB and was not read further")
+	}
+	if resp.status != http.StatusOK {
+		return Task{}, resp.apiError()
+	}
+	var tb taskBody
+	if err := json.Unmarshal(resp.body, &tb); err != nil {
+		return Task{}, resp.problem("the body is not the task JSON expected: " + jsonProblem(err))
+	}
+	if tb.TaskStatus == nil || *tb.TaskStatus == "" {
+		return Task{}, resp.problem("the body has no task_status")
+	}
+	task := Task{ID: taskID, Status: ParseStatus(*tb.TaskStatus)}
+	if tb.TaskID != nil && *tb.TaskID != "" {
+		task.ID = *tb.TaskID
+	}
+	if tb.ServerID != nil {
+		task.ServerID = *tb.ServerID
+	}
+	return task, nil
+}
+
+// apiError turns a non-200 answer into a ResponseError, taking the error code
+// and message from the body when it is the API's JSON error object.
+func (r *response) apiError() *ResponseError {
+	e := r.baseError()
+	if r.status >= 300 && r.status < 400 {
+		e.Location = r.header.Get("Location")
+		return e
+	}
+	var eb errorBody
+	if err := json.Unmarshal(r.body, &eb); err == nil && (eb.ErrorCode != "" || eb.ErrorMsg != "") {
+		e.ErrorCode, e.ErrorMsg = eb.ErrorCode, r.mask(eb.ErrorMsg)
+		if e.RequestID == "" {
+			e.RequestID = eb.RequestID
+		}
+		return e
+	}
+	// An error page from a gateway or proxy: show what it was.
+	e.Problem = "the body is not a KPS error object"
+	if len(r.body) == 0 {
+		e.Problem = "the body is empty"
+	}
+	e.Snippet = r.snippet()
+	return e
+}
+
+func (r *response) problem(what string) *ResponseError {
+	e := r.baseError()
+	e.Problem = what
+	e.Snippet = r.snippet()
+	return e
+}
+
+func (r *response) baseError() *ResponseError {
+	return &ResponseError{
+		Method: r.method, URL: r.url, StatusCode: r.status,
+		ContentType: r.header.Get("Content-Type"), RequestID: r.header.Get("X-Request-Id"),
+	}
+}
+
+// snippet is the start of the body as valid UTF-8 with the token masked, for a
+// person to recognise what answered.
+func (r *response) snippet() string {
+	b := r.body
+	if len(b) > snippetBytes {
+		b = b[:snippetBytes]
+	}
+	return r.mask(strings.ToValidUTF8(string(bytes.TrimSpace(b)), "?"))
+}
+
+// mask hides the token should a server echo it back.
+func (r *response) mask(s string) string {
+	if r.token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, r.token, "***")
+}
+
+// jsonProblem says briefly why the JSON could not be decoded, without echoing
+// the body (the snippet shows that).
+func jsonProblem(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		return "field " + typeErr.Field + " is a JSON " + typeErr.Value + ", not a string"
+	case errors.As(err, &syntaxErr):
+		return "it is not valid JSON (" + err.Error() + ")"
+	}
+	return err.Error()
+}

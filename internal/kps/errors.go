@@ -1,0 +1,118 @@
+package kps
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// ResponseError is any answer from the API that is not a usable task: an error
+// status, a redirect, or a body that is not the JSON expected. It carries what
+// was asked and what came back, so that a user (or support, with the request ID)
+// can tell what happened without turning on debug logs.
+type ResponseError struct {
+	Method string
+	URL    string
+
+	StatusCode  int
+	ContentType string
+	RequestID   string // X-Request-Id, or request_id from the body
+	Location    string // the target of a redirect, which is never followed
+
+	ErrorCode string // error_code from an API or gateway error body
+	ErrorMsg  string // error_msg from an API or gateway error body
+
+	// Problem says what was wrong with a body that could not be used, and
+	// Snippet shows its first bytes (at most 200, with the token masked).
+	Problem string
+	Snippet string
+}
+
+// Error reads as one sentence: what was asked, what came back, and a hint.
+func (e *ResponseError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: HTTP %d", e.Method, e.URL, e.StatusCode)
+	if text := http.StatusText(e.StatusCode); text != "" {
+		fmt.Fprintf(&b, " %s", text)
+	}
+	if e.ErrorCode != "" {
+		fmt.Fprintf(&b, ", error_code %s", e.ErrorCode)
+	}
+	if e.ErrorMsg != "" {
+		fmt.Fprintf(&b, ", error_msg %q", e.ErrorMsg)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, ", X-Request-Id %s", e.RequestID)
+	}
+	if e.Problem != "" {
+		fmt.Fprintf(&b, "; %s (Content-Type %q)", e.Problem, e.ContentType)
+		if e.Snippet != "" {
+			fmt.Fprintf(&b, "; body begins %q", e.Snippet)
+		}
+	}
+	if hint := e.Hint(); hint != "" {
+		fmt.Fprintf(&b, ". Hint: %s", hint)
+	}
+	return b.String()
+}
+
+// Hint says what the user can do about the error, where there is something to say.
+func (e *ResponseError) Hint() string {
+	switch {
+	case e.StatusCode >= 300 && e.StatusCode < 400:
+		target := ""
+		if e.Location != "" {
+			target = " to " + e.Location
+		}
+		return "the API redirected" + target + "; the provider never follows redirects, so that the token " +
+			"goes to no other host. Check endpoint (HW_KPS_ENDPOINT) and region"
+	case e.StatusCode == http.StatusUnauthorized:
+		return "the token is missing, invalid or expired (IAM tokens last 24 hours); " +
+			"set token (HW_AUTH_TOKEN) to a fresh IAM user token"
+	case e.StatusCode == http.StatusForbidden:
+		return "the user needs the kps::getTask permission in this project"
+	case e.IsNoSuchAPI():
+		return "the gateway knows no such API; check endpoint (HW_KPS_ENDPOINT) and region (HW_REGION_NAME)"
+	case e.IsNotFound():
+		return "the task may not exist in this project, or its record was purged after it ended"
+	case e.Problem != "" && e.StatusCode >= 500:
+		return "a gateway or proxy answered instead of KPS; this is usually passing trouble on the cloud's side"
+	}
+	return ""
+}
+
+// IsNoSuchAPI reports the gateway's answer to a path it does not serve, which
+// means the endpoint or region is wrong rather than the task.
+func (e *ResponseError) IsNoSuchAPI() bool {
+	return e.StatusCode == http.StatusNotFound && e.ErrorCode == "APIGW.0101"
+}
+
+// IsNotFound reports the API's answers for a task it does not know. The API does
+// not document them; HTTP 400 with a KPS error body and HTTP 404 are both seen.
+func (e *ResponseError) IsNotFound() bool {
+	if e.Problem != "" {
+		return false
+	}
+	return (e.StatusCode == http.StatusNotFound && !e.IsNoSuchAPI()) || e.StatusCode == http.StatusBadRequest
+}
+
+// IsNotFound reports whether err is the API saying that the task does not exist.
+func IsNotFound(err error) bool {
+	var re *ResponseError
+	return errors.As(err, &re) && re.IsNotFound()
+}
+
+// RequestError is a request that got no answer at all: refused or reset
+// connections, timeouts, TLS failures, cancellation.
+type RequestError struct {
+	Method string
+	URL    string
+	Err    error
+}
+
+func (e *RequestError) Error() string {
+	return fmt.Sprintf("%s %s: no answer: %v", e.Method, e.URL, e.Err)
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }

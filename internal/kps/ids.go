@@ -1,0 +1,24 @@
+package kps
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// IDPattern is what task and project IDs may look like. It is deliberately
+// narrower than "any string": an ID is placed in the request path, and a "/",
+// "..", "?" or "%" there would address a different API than the one meant.
+var IDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// IDRule describes IDPattern for people, for error messages and documentation.
+const IDRule = "1 to 64 characters of letters, digits, '-' and '_'"
+
+// CheckID returns an error naming the attribute when id does not match IDPattern.
+// The client calls it before every request so that no request ever carries an ID
+// that escaped the plan-time checks.
+func CheckID(attribute, id string) error {
+	if !IDPattern.MatchString(id) {
+		return fmt.Errorf("%s %q is not valid: it must be %s", attribute, id, IDRule)
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+package kpsfake
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+)
+
+// FaultKind is a way an answer can go wrong.
+type FaultKind int
+
+// The faults the stand-in can inject.
+const (
+	// FaultError answers Status with the flat JSON error object (Code, Message).
+	FaultError FaultKind = iota
+	// FaultHTML answers Status with an HTML page, as a gateway does for 502 and 504.
+	FaultHTML
+	// FaultRedirect answers Status (a 3xx, 302 by default) pointing at Location.
+	FaultRedirect
+	// FaultOversized answers 200 with a JSON body just over 1 MiB.
+	FaultOversized
+	// FaultTruncated answers 200 with JSON cut off in the middle.
+	FaultTruncated
+	// FaultEmpty answers 200 with no body at all.
+	FaultEmpty
+	// FaultBody answers Status (200 by default) with Body as application/json.
+	FaultBody
+)
+
+// Fault is one scripted bad answer.
+type Fault struct {
+	Kind       FaultKind
+	Status     int
+	Code       string
+	Message    string
+	Location   string
+	Body       string
+	RetryAfter string // sent as the Retry-After header when set
+}
+
+func (f Fault) write(w http.ResponseWriter, _ *http.Request, requestID string) {
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	status := func(def int) int {
+		if f.Status != 0 {
+			return f.Status
+		}
+		return def
+	}
+	switch f.Kind {
+	case FaultError:
+		writeError(w, status(http.StatusInternalServerError), f.Code, f.Message, requestID)
+	case FaultHTML:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(status(http.StatusBadGateway))
+		_, _ = w.Write([]byte("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"))
+	case FaultRedirect:
+		w.Header().Set("Location", f.Location)
+		w.WriteHeader(status(http.StatusFound))
+	case FaultOversized:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status(http.StatusOK))
+		padding := bytes.Repeat([]byte("x"), 1<<20)
+		_, _ = w.Write([]byte(`{"task_status":"SUCCESS_RESET","padding":"` + string(padding) + `"}`))
+	case FaultTruncated:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status(http.StatusOK))
+		_, _ = w.Write([]byte(`{"task_id":"x","task_status":"RUNN`))
+	case FaultEmpty:
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(status(http.StatusOK))
+	case FaultBody:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status(http.StatusOK))
+		_, _ = w.Write([]byte(f.Body))
+	default:
+		writeError(w, http.StatusInternalServerError, "FAKE.0000", "unknown fault kind "+strconv.Itoa(int(f.Kind)), requestID)
+	}
+}

@@ -1,0 +1,197 @@
+// Package kpsfake is a stand-in for the KPS task API. It answers
+// GET /v3/{project_id}/tasks/{task_id} from a scripted timeline per task, checks
+// the token and the project the way the real gateway does, and injects the
+// failures the provider must survive. Unit tests, acceptance tests and the demo
+// all run against it, so none of them needs a cloud account.
+package kpsfake
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Step is one point of a task's timeline: from At after the task's first read,
+// the task reports Status.
+type Step struct {
+	At     time.Duration
+	Status string
+}
+
+// Task is what the stand-in knows of one task.
+type Task struct {
+	ServerID string
+	// Timeline starts at the first read of the task, so that a test's timing
+	// does not depend on how long Terraform takes to start. Steps are in order
+	// of At; before the first step the first status is reported.
+	Timeline []Step
+	// Faults answer the task's next requests, one each, in order, before the
+	// timeline is consulted again.
+	Faults []Fault
+}
+
+// Server is an http.Handler serving the task API. The zero value is not usable:
+// call New.
+type Server struct {
+	token string
+	now   func() time.Time
+
+	mu        sync.Mutex
+	projects  map[string]bool
+	tasks     map[string]*taskState // by project_id + "/" + task_id
+	requests  int
+	lastAgent string
+}
+
+type taskState struct {
+	Task
+	firstRead time.Time
+	requests  int
+}
+
+// Option changes how New builds a Server.
+type Option func(*Server)
+
+// WithClock makes the server read time from now, for tests that move time by hand.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// New returns a server that accepts only token.
+func New(token string, opts ...Option) *Server {
+	s := &Server{token: token, now: time.Now, projects: map[string]bool{}, tasks: map[string]*taskState{}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// AddProject makes a project known, so that reads in it are allowed. Adding a
+// task adds its project.
+func (s *Server) AddProject(projectID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.projects[projectID] = true
+}
+
+// AddTask scripts a task, replacing any task of the same ID in the project.
+func (s *Server) AddTask(projectID, taskID string, task Task) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.projects[projectID] = true
+	s.tasks[projectID+"/"+taskID] = &taskState{Task: task}
+}
+
+// Requests counts the requests that reached the task endpoint of taskID, in any
+// project, faults included.
+func (s *Server) Requests(taskID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for key, t := range s.tasks {
+		if strings.HasSuffix(key, "/"+taskID) {
+			n += t.requests
+		}
+	}
+	return n
+}
+
+// TotalRequests counts every request the server has answered.
+func (s *Server) TotalRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
+}
+
+// LastUserAgent is the User-Agent of the latest request.
+func (s *Server) LastUserAgent() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastAgent
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.requests++
+	s.lastAgent = r.UserAgent()
+	requestID := fmt.Sprintf("fake-%06d", s.requests)
+	s.mu.Unlock()
+	w.Header().Set("X-Request-Id", requestID)
+
+	projectID, taskID, ok := parseTaskPath(r.URL.Path)
+	if !ok || r.Method != http.MethodGet {
+		writeError(w, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment", requestID)
+		return
+	}
+	if r.Header.Get("X-Auth-Token") != s.token {
+		writeError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail", requestID)
+		return
+	}
+
+	s.mu.Lock()
+	known := s.projects[projectID]
+	task := s.tasks[projectID+"/"+taskID]
+	var fault *Fault
+	var status, serverID string
+	if task != nil {
+		task.requests++
+		if len(task.Faults) > 0 {
+			f := task.Faults[0]
+			task.Faults = task.Faults[1:]
+			fault = &f
+		} else {
+			status, serverID = task.statusAt(s.now()), task.ServerID
+		}
+	}
+	s.mu.Unlock()
+
+	switch {
+	case !known:
+		writeError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access the API", requestID)
+	case task == nil:
+		// The real API does not document this answer; 400 with a KPS code is what is seen.
+		writeError(w, http.StatusBadRequest, "KPS.0404", "The task does not exist", requestID)
+	case fault != nil:
+		fault.write(w, r, requestID)
+	default:
+		writeJSON(w, http.StatusOK, map[string]string{"task_id": taskID, "task_status": status, "server_id": serverID})
+	}
+}
+
+// statusAt starts the timeline's clock on the first read.
+func (t *taskState) statusAt(now time.Time) string {
+	if t.firstRead.IsZero() {
+		t.firstRead = now
+	}
+	if len(t.Timeline) == 0 {
+		return ""
+	}
+	elapsed := now.Sub(t.firstRead)
+	status := t.Timeline[0].Status
+	for _, step := range t.Timeline {
+		if step.At <= elapsed {
+			status = step.Status
+		}
+	}
+	return status
+}
+
+// parseTaskPath matches /v3/{project_id}/tasks/{task_id}.
+func parseTaskPath(path string) (projectID, taskID string, ok bool) {
+	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	if len(parts) != 4 || parts[0] != "v3" || parts[2] != "tasks" || parts[1] == "" || parts[3] == "" {
+		return "", "", false
+	}
+	return parts[1], parts[3], true
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg, requestID string) {
+	writeJSON(w, status, map[string]string{"error_code": code, "error_msg": msg, "request_id": requestID})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,80 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
+)
+
+// providerData is what Configure hands every data source and resource: one
+// shared client, and the provider's default project.
+type providerData struct {
+	client    *kps.Client
+	projectID string
+	// unknown names the provider attributes that were not yet known when
+	// Terraform configured the provider; client is nil while it is set.
+	unknown []string
+}
+
+// providerDataFrom unpacks what the framework passes to a data source's or a
+// resource's Configure. It is nil before the provider is configured, as during
+// validation.
+func providerDataFrom(v any) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if v == nil {
+		return nil, diags
+	}
+	data, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *provider.providerData, got %T. This is a bug in the provider; please report it.", v))
+	}
+	return data, diags
+}
+
+// clientFor returns the client and the project to read in: the override when
+// set, else the provider's project.
+func (d *providerData) clientFor(projectOverride types.String) (*kps.Client, string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if d == nil {
+		diags.AddError("KPS provider not configured",
+			"The provider was not configured before this read. This is a bug in the provider; please report it.")
+		return nil, "", diags
+	}
+	if len(d.unknown) > 0 {
+		diags.AddError("KPS provider configuration not known yet",
+			fmt.Sprintf("The provider's %s %s not known yet: %s from a resource that has not been created. "+
+				"Terraform reads data sources while planning, before that resource exists. Apply that resource "+
+				"first (terraform apply -target=...), or set the value from something known at plan time.",
+				strings.Join(d.unknown, ", "), isOrAre(len(d.unknown)), itOrThey(len(d.unknown))))
+		return nil, "", diags
+	}
+	project := d.projectID
+	if !projectOverride.IsNull() && !projectOverride.IsUnknown() && projectOverride.ValueString() != "" {
+		project = projectOverride.ValueString()
+	}
+	if project == "" {
+		diags.AddError("Missing KPS project ID",
+			"Set project_id in the provider configuration, the "+envProjectID+" environment variable, "+
+				"or project_id on this data source or resource.")
+	}
+	return d.client, project, diags
+}
+
+func isOrAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+func itOrThey(n int) string {
+	if n == 1 {
+		return "it comes"
+	}
+	return "they come"
+}

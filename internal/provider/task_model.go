@@ -1,0 +1,42 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
+)
+
+// taskStatusModel holds the attributes that the data source and the wait
+// resource both derive from a task's status.
+type taskStatusModel struct {
+	TaskStatus types.String `tfsdk:"task_status"`
+	ServerID   types.String `tfsdk:"server_id"`
+	Phase      types.String `tfsdk:"phase"`
+	Operation  types.String `tfsdk:"operation"`
+	Succeeded  types.Bool   `tfsdk:"succeeded"`
+}
+
+func newTaskStatusModel(task kps.Task) taskStatusModel {
+	return taskStatusModel{
+		TaskStatus: types.StringValue(task.Status.Raw),
+		ServerID:   types.StringValue(task.ServerID),
+		Phase:      types.StringValue(string(task.Status.Phase)),
+		Operation:  types.StringValue(task.Status.Operation),
+		Succeeded:  types.BoolValue(task.Status.Succeeded()),
+	}
+}
+
+// Descriptions shared by the data source's and the resource's schemas, so that
+// the two documents say the same thing in the same words.
+const (
+	descTaskID     = "The ID of the task, as returned by the call that started it. " + descIDRule
+	descProjectID  = "The IAM project the task belongs to. Defaults to the provider's `project_id`. " + descIDRule
+	descIDRule     = "1 to 64 characters of letters, digits, `-` and `_`."
+	descTaskStatus = "The task's status exactly as the API returned it, e.g. `RUNNING_RESET`."
+	descServerID   = "The ID of the ECS server the task acts on."
+	descPhase      = "The part of `task_status` before its first `_`: `READY`, `RUNNING`, `SUCCESS`, `FAILED`, " +
+		"or whatever new phase the API returns (the whole status when it has no `_`)."
+	descOperation = "The part of `task_status` after its first `_`: `RESET`, `REPLACE`, `BIND`, `UNBIND`, ... " +
+		"(empty when the status has no `_`)."
+	descSucceeded = "Whether the task ended successfully (`phase` is `SUCCESS`)."
+)
