@@ -105,7 +105,8 @@ type response struct {
 	header      http.Header
 	body        []byte
 	tooLarge    bool
-	token       string // to mask it in anything shown from the body
+	token       string    // to mask it in anything shown from the body
+	received    time.Time // when the answer came, to read a Retry-After date against
 }
 
 func (c *Client) get(ctx context.Context, u *url.URL) (*response, error) {
@@ -135,7 +136,7 @@ func (c *Client) get(ctx context.Context, u *url.URL) (*response, error) {
 	}
 	return &response{
 		method: req.Method, url: u.String(), status: resp.StatusCode, header: resp.Header,
-		body: body, tooLarge: tooLarge, token: c.token,
+		body: body, tooLarge: tooLarge, token: c.token, received: time.Now(),
 	}, nil
 }
 

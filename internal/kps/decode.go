@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // MaxBodyBytes is the most of a response body the client reads. A task is a few
@@ -100,7 +102,27 @@ func (r *response) baseError() *ResponseError {
 	return &ResponseError{
 		Method: r.method, URL: r.url, StatusCode: r.status,
 		ContentType: r.header.Get("Content-Type"), RequestID: r.header.Get("X-Request-Id"),
+		RetryAfter: parseRetryAfter(r.header.Get("Retry-After"), r.received),
 	}
+}
+
+// parseRetryAfter reads a Retry-After header: a number of seconds or an HTTP
+// date. Anything else, or a time already past, is no request to wait.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if at, err := http.ParseTime(v); err == nil && at.After(now) {
+		return at.Sub(now)
+	}
+	return 0
 }
 
 // snippet is the start of the body as valid UTF-8 with the token masked, for a

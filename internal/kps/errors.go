@@ -1,10 +1,12 @@
 package kps
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // ResponseError is any answer from the API that is not a usable task: an error
@@ -19,6 +21,10 @@ type ResponseError struct {
 	ContentType string
 	RequestID   string // X-Request-Id, or request_id from the body
 	Location    string // the target of a redirect, which is never followed
+
+	// RetryAfter is how long the API asked the caller to wait (the Retry-After
+	// header, in seconds or as an HTTP date); zero when it did not ask.
+	RetryAfter time.Duration
 
 	ErrorCode string // error_code from an API or gateway error body
 	ErrorMsg  string // error_msg from an API or gateway error body
@@ -101,6 +107,35 @@ func (e *ResponseError) IsNotFound() bool {
 func IsNotFound(err error) bool {
 	var re *ResponseError
 	return errors.As(err, &re) && re.IsNotFound()
+}
+
+// IsTransient reports whether err may go away by itself: no answer at all
+// (but not a cancelled request), throttling, or a server-side failure. Such
+// errors are retried; every other answer is final.
+func IsTransient(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var re *ResponseError
+	if errors.As(err, &re) {
+		switch re.StatusCode {
+		case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+			http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
+		}
+		return false
+	}
+	var rq *RequestError
+	return errors.As(err, &rq)
+}
+
+// RetryAfter returns the wait the API asked for with err, if any.
+func RetryAfter(err error) time.Duration {
+	var re *ResponseError
+	if errors.As(err, &re) {
+		return re.RetryAfter
+	}
+	return 0
 }
 
 // RequestError is a request that got no answer at all: refused or reset

@@ -188,7 +188,7 @@ func TestAccKeypairTaskDataSource_inputChecks(t *testing.T) {
 				ExpectError: expectError("Attribute task_id must be 1 to 64 characters"),
 			},
 			resource.TestStep{
-				Config:      api.providerConfig() + fmt.Sprintf(`data "kps_keypair_task" "t" {
+				Config: api.providerConfig() + fmt.Sprintf(`data "kps_keypair_task" "t" {
   task_id    = "ok"
   project_id = %q
 }`, bad),

@@ -1,0 +1,34 @@
+// Package wait polls a KPS task until it ends. It knows nothing of Terraform
+// or HTTP: it is given a function that reads the task, a schedule and a clock,
+// so that tests can run hours of waiting in microseconds.
+package wait
+
+import (
+	"context"
+	"time"
+)
+
+// Clock is the time a Waiter sees. The real one sleeps; a test's moves time by hand.
+type Clock interface {
+	Now() time.Time
+	// Sleep pauses for d, or until ctx is done, in which case it returns ctx's error.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// RealClock is the wall clock.
+type RealClock struct{}
+
+// Now returns the current time.
+func (RealClock) Now() time.Time { return time.Now() }
+
+// Sleep pauses for d unless ctx ends first.
+func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

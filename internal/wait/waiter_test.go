@@ -1,0 +1,231 @@
+package wait
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
+)
+
+// timeline returns a read that reports statuses by the fake clock's time since
+// the first read: statuses[i] from offsets[i] on.
+func timeline(clock *fakeClock, offsets []time.Duration, statuses ...string) (ReadFunc, *int) {
+	var start time.Time
+	reads := 0
+	return func(context.Context) (kps.Task, error) {
+		reads++
+		if start.IsZero() {
+			start = clock.Now()
+		}
+		elapsed := clock.Now().Sub(start)
+		status := statuses[0]
+		for i, off := range offsets {
+			if elapsed >= off {
+				status = statuses[i]
+			}
+		}
+		return kps.Task{ID: "t", ServerID: "s", Status: kps.ParseStatus(status)}, nil
+	}, &reads
+}
+
+func newWaiter(clock *fakeClock, max, timeout time.Duration) Waiter {
+	s := NewSchedule(max)
+	s.Rand = fixedRand(0)
+	return Waiter{Clock: clock, Schedule: s, Timeout: timeout}
+}
+
+func TestWaitPollsAtOnceAndEndsOnSuccess(t *testing.T) {
+	clock := newFakeClock()
+	read, reads := timeline(clock, []time.Duration{0}, "SUCCESS_RESET")
+	res, err := newWaiter(clock, 10*time.Second, time.Minute).Wait(context.Background(), read)
+	if err != nil || *reads != 1 || len(clock.pauses) != 0 || res.Task.Status.Raw != "SUCCESS_RESET" || res.Polls != 1 {
+		t.Fatalf("got %+v, %v after %d reads and pauses %v; want one read, no pause", res, err, *reads, clock.pauses)
+	}
+}
+
+func TestWaitFollowsScheduleUntilTheEnd(t *testing.T) {
+	clock := newFakeClock()
+	start := clock.Now()
+	read, reads := timeline(clock, []time.Duration{0, 5 * time.Second, 30 * time.Second}, "READY_REPLACE", "RUNNING_REPLACE", "FAILED_REPLACE")
+	var changes []string
+	w := newWaiter(clock, 10*time.Second, time.Hour)
+	w.Observer.StatusChanged = func(_ context.Context, task kps.Task, _ time.Duration) {
+		changes = append(changes, task.Status.Raw)
+	}
+	res, err := w.Wait(context.Background(), read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Pauses 1, 1.5, 2.25, 3.375, 5.06, 7.59, 10, 10: polls at 0, 1, 2.5, 4.75, 8.125,
+	// 13.19, 20.78, 30.78 s. A failed task is an ending too: judging it is the caller's job.
+	if got := res.CompletedAt.Sub(start); got != 30781250*time.Microsecond {
+		t.Errorf("completed at +%v, want +30.78125s", got)
+	}
+	if *reads != 8 || res.Polls != 8 || res.Task.Status.Raw != "FAILED_REPLACE" {
+		t.Errorf("%d reads, result %+v", *reads, res)
+	}
+	if len(changes) != 3 || changes[0] != "READY_REPLACE" || changes[1] != "RUNNING_REPLACE" || changes[2] != "FAILED_REPLACE" {
+		t.Errorf("status changes reported: %v", changes)
+	}
+	for _, p := range clock.pauses {
+		if p > 10*time.Second {
+			t.Errorf("pause %v is longer than poll_interval", p)
+		}
+	}
+}
+
+func TestWaitTreatsUnknownPhasesAsPending(t *testing.T) {
+	clock := newFakeClock()
+	read, _ := timeline(clock, []time.Duration{0, 3 * time.Second}, "PAUSED_RESET", "SUCCESS_BIND")
+	res, err := newWaiter(clock, 10*time.Second, time.Minute).Wait(context.Background(), read)
+	if err != nil || res.Task.Status.Raw != "SUCCESS_BIND" {
+		t.Fatalf("got %+v, %v", res, err)
+	}
+}
+
+func TestWaitTimesOutWithTheLastStatus(t *testing.T) {
+	clock := newFakeClock()
+	start := clock.Now()
+	read, _ := timeline(clock, []time.Duration{0}, "RUNNING_UNBIND")
+	_, err := newWaiter(clock, 10*time.Second, 45*time.Second).Wait(context.Background(), read)
+	var te *TimeoutError
+	if !errors.As(err, &te) {
+		t.Fatalf("got %v, want a TimeoutError", err)
+	}
+	if te.Waited != 45*time.Second || te.LastStatus != "RUNNING_UNBIND" || clock.now.Sub(start) != 45*time.Second {
+		t.Fatalf("got %+v after %v", te, clock.now.Sub(start))
+	}
+	// The last poll falls exactly on the deadline.
+	if last := clock.pauses[len(clock.pauses)-1]; last >= 10*time.Second {
+		t.Errorf("last pause %v was not shortened to the deadline", last)
+	}
+}
+
+func TestWaitTimeoutAtDeadlineStillSeesTheEnd(t *testing.T) {
+	clock := newFakeClock()
+	read, _ := timeline(clock, []time.Duration{0, 45 * time.Second}, "RUNNING_RESET", "SUCCESS_RESET")
+	res, err := newWaiter(clock, 10*time.Second, 45*time.Second).Wait(context.Background(), read)
+	if err != nil || !res.Task.Status.Succeeded() {
+		t.Fatalf("a task ending exactly at the timeout: %+v, %v", res, err)
+	}
+}
+
+// scripted returns a read that answers from a list, repeating the last answer.
+func scripted(answers ...func() (kps.Task, error)) (ReadFunc, *int) {
+	n := 0
+	return func(context.Context) (kps.Task, error) {
+		a := answers[min(n, len(answers)-1)]
+		n++
+		return a()
+	}, &n
+}
+
+func status(s string) func() (kps.Task, error) {
+	return func() (kps.Task, error) { return kps.Task{ID: "t", Status: kps.ParseStatus(s)}, nil }
+}
+
+func failure(err error) func() (kps.Task, error) {
+	return func() (kps.Task, error) { return kps.Task{}, err }
+}
+
+func TestWaitRidesOutTransientFailures(t *testing.T) {
+	clock := newFakeClock()
+	read, reads := scripted(
+		failure(&kps.RequestError{Method: "GET", URL: "u", Err: errors.New("connection reset by peer")}),
+		failure(&kps.ResponseError{StatusCode: 502, Problem: "html"}),
+		status("RUNNING_RESET"),
+		failure(&kps.ResponseError{StatusCode: 503}),
+		status("SUCCESS_RESET"),
+	)
+	var transient int
+	w := newWaiter(clock, 10*time.Second, time.Minute)
+	w.Observer.TransientError = func(context.Context, error, time.Duration) { transient++ }
+	res, err := w.Wait(context.Background(), read)
+	if err != nil || !res.Task.Status.Succeeded() || *reads != 5 || transient != 3 {
+		t.Fatalf("got %+v, %v after %d reads, %d transient", res, err, *reads, transient)
+	}
+}
+
+func TestWaitTimeoutReportsTheLastFailure(t *testing.T) {
+	clock := newFakeClock()
+	read, _ := scripted(status("RUNNING_RESET"), failure(&kps.ResponseError{StatusCode: 503, ErrorCode: "APIGW.0201"}))
+	_, err := newWaiter(clock, 10*time.Second, 30*time.Second).Wait(context.Background(), read)
+	var te *TimeoutError
+	if !errors.As(err, &te) || te.LastStatus != "RUNNING_RESET" || te.LastErr == nil {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestWaitStopsAtFinalErrors(t *testing.T) {
+	clock := newFakeClock()
+	notFound := &kps.ResponseError{StatusCode: 400, ErrorCode: "KPS.0404"}
+	read, reads := scripted(status("RUNNING_RESET"), failure(notFound), status("SUCCESS_RESET"))
+	_, err := newWaiter(clock, 10*time.Second, time.Minute).Wait(context.Background(), read)
+	if !errors.Is(err, error(notFound)) || *reads != 2 {
+		t.Fatalf("got %v after %d reads, want the 400 at once", err, *reads)
+	}
+}
+
+func TestWaitHonoursRetryAfter(t *testing.T) {
+	clock := newFakeClock()
+	read, _ := scripted(
+		failure(&kps.ResponseError{StatusCode: 429, RetryAfter: 25 * time.Second}),
+		failure(&kps.ResponseError{StatusCode: 429, RetryAfter: 10 * time.Minute}),
+		status("SUCCESS_RESET"),
+	)
+	_, err := newWaiter(clock, 10*time.Second, time.Hour).Wait(context.Background(), read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Longer than poll_interval is honoured; longer than a minute is bounded.
+	if len(clock.pauses) != 2 || clock.pauses[0] != 25*time.Second || clock.pauses[1] != MaxRetryAfter {
+		t.Fatalf("pauses %v, want [25s 1m0s]", clock.pauses)
+	}
+}
+
+func TestWaitInterruptedWhilePausing(t *testing.T) {
+	clock := newFakeClock()
+	ctx, cancel := context.WithCancel(context.Background())
+	clock.onSleep = cancel
+	read, _ := timeline(clock, []time.Duration{0}, "RUNNING_RESET")
+	_, err := newWaiter(clock, 10*time.Second, time.Hour).Wait(ctx, read)
+	var ie *InterruptedError
+	if !errors.As(err, &ie) || ie.LastStatus != "RUNNING_RESET" || !IsInterrupted(err) {
+		t.Fatalf("got %v, want an InterruptedError", err)
+	}
+}
+
+func TestWaitInterruptedDuringRead(t *testing.T) {
+	clock := newFakeClock()
+	ctx, cancel := context.WithCancel(context.Background())
+	read := func(ctx context.Context) (kps.Task, error) {
+		cancel()
+		return kps.Task{}, &kps.RequestError{Err: ctx.Err()}
+	}
+	_, err := newWaiter(clock, 10*time.Second, time.Hour).Wait(ctx, read)
+	if !IsInterrupted(err) {
+		t.Fatalf("got %v, want an InterruptedError", err)
+	}
+}
+
+// TestRealClockSleepEndsOnCancel: the real clock gives up a long pause as soon
+// as the context ends, which is what makes Ctrl-C stop a wait promptly.
+func TestRealClockSleepEndsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	done := make(chan error, 1)
+	go func() { done <- RealClock{}.Sleep(ctx, time.Hour) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Sleep returned %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Sleep did not end when its context was cancelled")
+	}
+	if err := (RealClock{}).Sleep(context.Background(), time.Millisecond); err != nil {
+		t.Fatalf("a short sleep failed: %v", err)
+	}
+}
