@@ -34,7 +34,7 @@ func (p *kpsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 }
 
 func (p *kpsProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{newKeypairTaskWaitResource}
 }
 
 func (p *kpsProvider) DataSources(context.Context) []func() datasource.DataSource {
