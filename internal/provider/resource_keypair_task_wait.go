@@ -79,4 +79,5 @@ func (r *keypairTaskWaitResource) Update(ctx context.Context, req resource.Updat
 }
 
 // Delete only forgets the wait: there is nothing in the cloud to remove.
-func (r *keypairTaskWaitResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+func (r *keypairTaskWaitResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
