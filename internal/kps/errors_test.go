@@ -38,11 +38,11 @@ func TestIsTransient(t *testing.T) {
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	cases := map[string]time.Duration{
-		"":    0,
-		"0":   0,
-		"-3":  0,
-		"7":   7 * time.Second,
-		" 90": 90 * time.Second,
+		"":   0,
+		"0":  0,
+		"-3": 0,
+		"7":  7 * time.Second,
+		"90": 90 * time.Second,
 		now.Add(30 * time.Second).Format(http.TimeFormat): 30 * time.Second,
 		now.Add(-time.Minute).Format(http.TimeFormat):     0,
 		"soon": 0,

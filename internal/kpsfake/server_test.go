@@ -18,7 +18,7 @@ func TestTimelineStartsAtFirstRead(t *testing.T) {
 	s.AddTask("p1", "t1", Task{ServerID: "srv", Timeline: steps})
 
 	get := func() (int, map[string]string) {
-		req := httptest.NewRequest(http.MethodGet, "/v3/p1/tasks/t1", nil)
+		req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/v3/p1/tasks/t1", nil)
 		req.Header.Set("X-Auth-Token", "tok")
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, req)
@@ -58,7 +58,7 @@ func TestGatewayAnswers(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			req := httptest.NewRequest(http.MethodGet, c.path, nil)
+			req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, c.path, nil)
 			if c.token != "" {
 				req.Header.Set("X-Auth-Token", c.token)
 			}

@@ -30,8 +30,9 @@ func timeline(clock *fakeClock, offsets []time.Duration, statuses ...string) (Re
 	}, &reads
 }
 
-func newWaiter(clock *fakeClock, max, timeout time.Duration) Waiter {
-	s := NewSchedule(max)
+// newWaiter waits with poll_interval = 10s and no jitter.
+func newWaiter(clock *fakeClock, timeout time.Duration) Waiter {
+	s := NewSchedule(10 * time.Second)
 	s.Rand = fixedRand(0)
 	return Waiter{Clock: clock, Schedule: s, Timeout: timeout}
 }
@@ -39,7 +40,7 @@ func newWaiter(clock *fakeClock, max, timeout time.Duration) Waiter {
 func TestWaitPollsAtOnceAndEndsOnSuccess(t *testing.T) {
 	clock := newFakeClock()
 	read, reads := timeline(clock, []time.Duration{0}, "SUCCESS_RESET")
-	res, err := newWaiter(clock, 10*time.Second, time.Minute).Wait(context.Background(), read)
+	res, err := newWaiter(clock, time.Minute).Wait(context.Background(), read)
 	if err != nil || *reads != 1 || len(clock.pauses) != 0 || res.Task.Status.Raw != "SUCCESS_RESET" || res.Polls != 1 {
 		t.Fatalf("got %+v, %v after %d reads and pauses %v; want one read, no pause", res, err, *reads, clock.pauses)
 	}
@@ -50,7 +51,7 @@ func TestWaitFollowsScheduleUntilTheEnd(t *testing.T) {
 	start := clock.Now()
 	read, reads := timeline(clock, []time.Duration{0, 5 * time.Second, 30 * time.Second}, "READY_REPLACE", "RUNNING_REPLACE", "FAILED_REPLACE")
 	var changes []string
-	w := newWaiter(clock, 10*time.Second, time.Hour)
+	w := newWaiter(clock, time.Hour)
 	w.Observer.StatusChanged = func(_ context.Context, task kps.Task, _ time.Duration) {
 		changes = append(changes, task.Status.Raw)
 	}
@@ -79,7 +80,7 @@ func TestWaitFollowsScheduleUntilTheEnd(t *testing.T) {
 func TestWaitTreatsUnknownPhasesAsPending(t *testing.T) {
 	clock := newFakeClock()
 	read, _ := timeline(clock, []time.Duration{0, 3 * time.Second}, "PAUSED_RESET", "SUCCESS_BIND")
-	res, err := newWaiter(clock, 10*time.Second, time.Minute).Wait(context.Background(), read)
+	res, err := newWaiter(clock, time.Minute).Wait(context.Background(), read)
 	if err != nil || res.Task.Status.Raw != "SUCCESS_BIND" {
 		t.Fatalf("got %+v, %v", res, err)
 	}
@@ -89,7 +90,7 @@ func TestWaitTimesOutWithTheLastStatus(t *testing.T) {
 	clock := newFakeClock()
 	start := clock.Now()
 	read, _ := timeline(clock, []time.Duration{0}, "RUNNING_UNBIND")
-	_, err := newWaiter(clock, 10*time.Second, 45*time.Second).Wait(context.Background(), read)
+	_, err := newWaiter(clock, 45*time.Second).Wait(context.Background(), read)
 	var te *TimeoutError
 	if !errors.As(err, &te) {
 		t.Fatalf("got %v, want a TimeoutError", err)
@@ -106,7 +107,7 @@ func TestWaitTimesOutWithTheLastStatus(t *testing.T) {
 func TestWaitTimeoutAtDeadlineStillSeesTheEnd(t *testing.T) {
 	clock := newFakeClock()
 	read, _ := timeline(clock, []time.Duration{0, 45 * time.Second}, "RUNNING_RESET", "SUCCESS_RESET")
-	res, err := newWaiter(clock, 10*time.Second, 45*time.Second).Wait(context.Background(), read)
+	res, err := newWaiter(clock, 45*time.Second).Wait(context.Background(), read)
 	if err != nil || !res.Task.Status.Succeeded() {
 		t.Fatalf("a task ending exactly at the timeout: %+v, %v", res, err)
 	}
@@ -140,7 +141,7 @@ func TestWaitRidesOutTransientFailures(t *testing.T) {
 		status("SUCCESS_RESET"),
 	)
 	var transient int
-	w := newWaiter(clock, 10*time.Second, time.Minute)
+	w := newWaiter(clock, time.Minute)
 	w.Observer.TransientError = func(context.Context, error, time.Duration) { transient++ }
 	res, err := w.Wait(context.Background(), read)
 	if err != nil || !res.Task.Status.Succeeded() || *reads != 5 || transient != 3 {
@@ -151,7 +152,7 @@ func TestWaitRidesOutTransientFailures(t *testing.T) {
 func TestWaitTimeoutReportsTheLastFailure(t *testing.T) {
 	clock := newFakeClock()
 	read, _ := scripted(status("RUNNING_RESET"), failure(&kps.ResponseError{StatusCode: 503, ErrorCode: "APIGW.0201"}))
-	_, err := newWaiter(clock, 10*time.Second, 30*time.Second).Wait(context.Background(), read)
+	_, err := newWaiter(clock, 30*time.Second).Wait(context.Background(), read)
 	var te *TimeoutError
 	if !errors.As(err, &te) || te.LastStatus != "RUNNING_RESET" || te.LastErr == nil {
 		t.Fatalf("got %v", err)
@@ -162,7 +163,7 @@ func TestWaitStopsAtFinalErrors(t *testing.T) {
 	clock := newFakeClock()
 	notFound := &kps.ResponseError{StatusCode: 400, ErrorCode: "KPS.0404"}
 	read, reads := scripted(status("RUNNING_RESET"), failure(notFound), status("SUCCESS_RESET"))
-	_, err := newWaiter(clock, 10*time.Second, time.Minute).Wait(context.Background(), read)
+	_, err := newWaiter(clock, time.Minute).Wait(context.Background(), read)
 	if !errors.Is(err, error(notFound)) || *reads != 2 {
 		t.Fatalf("got %v after %d reads, want the 400 at once", err, *reads)
 	}
@@ -175,7 +176,7 @@ func TestWaitHonoursRetryAfter(t *testing.T) {
 		failure(&kps.ResponseError{StatusCode: 429, RetryAfter: 10 * time.Minute}),
 		status("SUCCESS_RESET"),
 	)
-	_, err := newWaiter(clock, 10*time.Second, time.Hour).Wait(context.Background(), read)
+	_, err := newWaiter(clock, time.Hour).Wait(context.Background(), read)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +191,7 @@ func TestWaitInterruptedWhilePausing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	clock.onSleep = cancel
 	read, _ := timeline(clock, []time.Duration{0}, "RUNNING_RESET")
-	_, err := newWaiter(clock, 10*time.Second, time.Hour).Wait(ctx, read)
+	_, err := newWaiter(clock, time.Hour).Wait(ctx, read)
 	var ie *InterruptedError
 	if !errors.As(err, &ie) || ie.LastStatus != "RUNNING_RESET" || !IsInterrupted(err) {
 		t.Fatalf("got %v, want an InterruptedError", err)
@@ -204,7 +205,7 @@ func TestWaitInterruptedDuringRead(t *testing.T) {
 		cancel()
 		return kps.Task{}, &kps.RequestError{Err: ctx.Err()}
 	}
-	_, err := newWaiter(clock, 10*time.Second, time.Hour).Wait(ctx, read)
+	_, err := newWaiter(clock, time.Hour).Wait(ctx, read)
 	if !IsInterrupted(err) {
 		t.Fatalf("got %v, want an InterruptedError", err)
 	}

@@ -1,0 +1,53 @@
+# The demo that `make demo` runs against the local KPS stand-in. The provider
+# reads its endpoint, token and project from HW_KPS_ENDPOINT, HW_AUTH_TOKEN and
+# HW_PROJECT_ID, which the demo sets.
+terraform {
+  required_providers {
+    kps = {
+      source = "kpsops/kps"
+    }
+  }
+}
+
+provider "kps" {}
+
+variable "task_id" {
+  description = "The key-pair task to wait for."
+  type        = string
+}
+
+# Read while planning: the task has only just started.
+data "kps_keypair_task" "at_plan" {
+  task_id = var.task_id
+}
+
+# Wait, during apply, until the task ends.
+resource "kps_keypair_task_wait" "reset" {
+  task_id       = var.task_id
+  poll_interval = "2s"
+
+  timeouts {
+    create = "2m"
+  }
+}
+
+# Runs only once the task has succeeded: it needs the wait's result.
+resource "terraform_data" "after_reset" {
+  input = "server ${kps_keypair_task_wait.reset.server_id} is ready (${kps_keypair_task_wait.reset.task_status})"
+}
+
+output "status_when_planned" {
+  value = data.kps_keypair_task.at_plan.task_status
+}
+
+output "status_after_wait" {
+  value = kps_keypair_task_wait.reset.task_status
+}
+
+output "completed_at" {
+  value = kps_keypair_task_wait.reset.completed_at
+}
+
+output "gated_resource" {
+  value = terraform_data.after_reset.output
+}

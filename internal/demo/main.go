@@ -1,0 +1,138 @@
+// Command demo shows the provider doing its job with no cloud account: it
+// builds the provider, serves a KPS stand-in on loopback with one task moving
+// READY -> RUNNING -> SUCCESS, and runs Terraform on examples/demo, which reads
+// the task, waits for it, and gates a terraform_data resource on the wait.
+//
+// Run it from the repository root: go run ./internal/demo (or make demo).
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"time"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+)
+
+const (
+	demoToken   = "demo-token-not-a-secret"
+	demoProject = "0123456789abcdef0123456789abcdef"
+	demoTask    = "aee8d2fe-5484-4753-9177-5a38dc15546c"
+	demoServer  = "c9aa197b-a6b6-4c33-b3a6-fa0b4ec50006"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "demo failed:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	if _, err := exec.LookPath("terraform"); err != nil {
+		return fmt.Errorf("the demo needs the Terraform CLI on PATH: %w", err)
+	}
+	work, err := os.MkdirTemp("", "kps-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+
+	step("Building the provider")
+	binDir := filepath.Join(work, "bin")
+	if err := runCmd(ctx, "", nil, "go", "build", "-o", filepath.Join(binDir, "terraform-provider-kps"), "."); err != nil {
+		return err
+	}
+
+	step("Starting the KPS stand-in")
+	fake := kpsfake.New(demoToken)
+	fake.AddTask(demoProject, demoTask, kpsfake.Task{
+		ServerID: demoServer,
+		Timeline: []kpsfake.Step{
+			{At: 0, Status: "READY_RESET"},
+			{At: 2 * time.Second, Status: "RUNNING_RESET"},
+			{At: 6 * time.Second, Status: "SUCCESS_RESET"},
+		},
+	})
+	listener, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	server := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = server.Serve(listener) }()
+	defer server.Close()
+	endpoint := "http://" + listener.Addr().String()
+	fmt.Printf("KPS stand-in at %s: task %s goes READY_RESET -> RUNNING_RESET (2 s) -> SUCCESS_RESET (6 s) from its first read\n", endpoint, demoTask)
+
+	// Terraform finds the provider just built through dev_overrides, so the
+	// demo needs no registry and no terraform init.
+	cliConfig := filepath.Join(work, "terraformrc")
+	if err := os.WriteFile(cliConfig, []byte(fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/kpsops/kps" = %q
+  }
+  direct {}
+}
+`, binDir)), 0o600); err != nil {
+		return err
+	}
+	config, err := os.ReadFile(filepath.Join("examples", "demo", "main.tf"))
+	if err != nil {
+		return fmt.Errorf("run the demo from the repository root: %w", err)
+	}
+	tfDir := filepath.Join(work, "config")
+	if err := os.MkdirAll(tfDir, 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(tfDir, "main.tf"), config, 0o600); err != nil { //nolint:gosec // tfDir is our own temporary directory
+		return err
+	}
+	env := []string{
+		"TF_CLI_CONFIG_FILE=" + cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"HW_KPS_ENDPOINT=" + endpoint,
+		"HW_AUTH_TOKEN=" + demoToken,
+		"HW_PROJECT_ID=" + demoProject,
+		"TF_VAR_task_id=" + demoTask,
+	}
+
+	step("terraform apply: read the task, wait for it, then create what depends on it")
+	start := time.Now()
+	if err := runCmd(ctx, tfDir, env, "terraform", "apply", "-auto-approve", "-input=false", "-compact-warnings"); err != nil {
+		return err
+	}
+	fmt.Printf("\nApply took %s; the stand-in answered %d requests for the task.\n",
+		time.Since(start).Round(100*time.Millisecond), fake.Requests(demoTask))
+
+	step("terraform plan: no resource changes; the data source reads the task again and now sees it ended")
+	before := fake.Requests(demoTask)
+	if err := runCmd(ctx, tfDir, env, "terraform", "plan", "-input=false", "-compact-warnings"); err != nil {
+		return err
+	}
+	fmt.Printf("\nThe plan read the task %d time(s): the data source did; the finished wait makes no API call.\n",
+		fake.Requests(demoTask)-before)
+	return nil
+}
+
+func step(title string) { fmt.Printf("\n==> %s\n", title) }
+
+func runCmd(ctx context.Context, dir string, env []string, name string, args ...string) error {
+	cmd := exec.CommandContext(ctx, name, args...) //nolint:gosec // the demo runs go and terraform with fixed arguments
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %v: %w", name, args, err)
+	}
+	return nil
+}
