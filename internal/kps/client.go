@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // AuthTokenHeader carries the IAM user token on every request.
@@ -30,6 +32,9 @@ type Config struct {
 	// MaxRetries is how many times one request is retried after a transient
 	// failure: no answer, 429, 500, 502, 503 or 504.
 	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the pauses between retries; zero
+	// means DefaultRetryWaitMin and DefaultRetryWaitMax. Tests shorten them.
+	RetryWaitMin, RetryWaitMax time.Duration
 
 	// HTTPClient replaces the client built from Insecure, for tests. Its
 	// redirect policy is overridden: redirects are never followed.
@@ -42,7 +47,7 @@ type Client struct {
 	endpoint  *url.URL
 	token     string
 	userAgent string
-	http      *http.Client
+	http      *retryablehttp.Client
 }
 
 // New returns a Client for cfg.
@@ -60,7 +65,26 @@ func New(cfg Config) (*Client, error) {
 	// A redirect would carry the token to whatever host it names. The API has
 	// no reason to redirect, so one is reported as an error instead.
 	httpClient.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &Client{endpoint: cfg.Endpoint, token: cfg.Token, userAgent: cfg.UserAgent, http: httpClient}, nil
+	transport := httpClient.Transport
+	if transport == nil {
+		transport = http.DefaultTransport
+	}
+	httpClient.Transport = loggingTransport{next: transport}
+
+	if cfg.MaxRetries < 0 {
+		return nil, errors.New("kps: MaxRetries must not be negative")
+	}
+	waitMin, waitMax := cfg.RetryWaitMin, cfg.RetryWaitMax
+	if waitMin <= 0 {
+		waitMin = DefaultRetryWaitMin
+	}
+	if waitMax <= 0 {
+		waitMax = DefaultRetryWaitMax
+	}
+	return &Client{
+		endpoint: cfg.Endpoint, token: cfg.Token, userAgent: cfg.UserAgent,
+		http: newRetryingClient(httpClient, cfg.MaxRetries, waitMin, max(waitMin, waitMax)),
+	}, nil
 }
 
 // newHTTPClient honours HTTPS_PROXY and NO_PROXY, and SSL_CERT_FILE and
@@ -107,11 +131,13 @@ type response struct {
 	tooLarge    bool
 	token       string    // to mask it in anything shown from the body
 	received    time.Time // when the answer came, to read a Retry-After date against
+	attempts    int       // how many requests it took
 }
 
+// get sends one GET, retried as the policy allows, and reads its answer.
 func (c *Client) get(ctx context.Context, u *url.URL) (*response, error) {
-	ctx = withLogging(ctx, c.token)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	ctx, attempts := withAttemptCounter(withLogging(ctx, c.token))
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("building request: %w", err)
 	}
@@ -121,22 +147,20 @@ func (c *Client) get(ctx context.Context, u *url.URL) (*response, error) {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
 
-	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		logFailure(ctx, req, err, time.Since(start))
-		return nil, &RequestError{Method: req.Method, URL: u.String(), Err: unwrapURLError(err)}
+		return nil, &RequestError{Method: req.Method, URL: u.String(), Attempts: *attempts, Err: unwrapURLError(err)}
 	}
 	defer resp.Body.Close()
 
 	body, tooLarge, err := readLimited(resp.Body)
-	logResponse(ctx, req, resp, body, time.Since(start))
+	logBody(ctx, req.Request, body)
 	if err != nil {
-		return nil, &RequestError{Method: req.Method, URL: u.String(), Err: fmt.Errorf("reading the response body: %w", err)}
+		return nil, &RequestError{Method: req.Method, URL: u.String(), Attempts: *attempts, Err: fmt.Errorf("reading the response body: %w", err)}
 	}
 	return &response{
 		method: req.Method, url: u.String(), status: resp.StatusCode, header: resp.Header,
-		body: body, tooLarge: tooLarge, token: c.token, received: time.Now(),
+		body: body, tooLarge: tooLarge, token: c.token, received: time.Now(), attempts: *attempts,
 	}, nil
 }
 

@@ -103,6 +103,7 @@ func (r *response) baseError() *ResponseError {
 		Method: r.method, URL: r.url, StatusCode: r.status,
 		ContentType: r.header.Get("Content-Type"), RequestID: r.header.Get("X-Request-Id"),
 		RetryAfter: parseRetryAfter(r.header.Get("Retry-After"), r.received),
+		Attempts:   r.attempts,
 	}
 }
 

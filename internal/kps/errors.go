@@ -29,6 +29,9 @@ type ResponseError struct {
 	ErrorCode string // error_code from an API or gateway error body
 	ErrorMsg  string // error_msg from an API or gateway error body
 
+	// Attempts is how many requests it took, retries included.
+	Attempts int
+
 	// Problem says what was wrong with a body that could not be used, and
 	// Snippet shows its first bytes (at most 200, with the token masked).
 	Problem string
@@ -50,6 +53,9 @@ func (e *ResponseError) Error() string {
 	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, ", X-Request-Id %s", e.RequestID)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
 	if e.Problem != "" {
 		fmt.Fprintf(&b, "; %s (Content-Type %q)", e.Problem, e.ContentType)
@@ -141,13 +147,18 @@ func RetryAfter(err error) time.Duration {
 // RequestError is a request that got no answer at all: refused or reset
 // connections, timeouts, TLS failures, cancellation.
 type RequestError struct {
-	Method string
-	URL    string
-	Err    error
+	Method   string
+	URL      string
+	Attempts int
+	Err      error
 }
 
 func (e *RequestError) Error() string {
-	return fmt.Sprintf("%s %s: no answer: %v", e.Method, e.URL, e.Err)
+	tries := ""
+	if e.Attempts > 1 {
+		tries = fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	return fmt.Sprintf("%s %s: no answer%s: %v", e.Method, e.URL, tries, e.Err)
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -198,5 +199,37 @@ func TestAccKeypairTaskDataSource_inputChecks(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testFactories, Steps: steps})
 	if n := api.TotalRequests(); n != 0 {
 		t.Fatalf("%d requests reached the API with a bad ID", n)
+	}
+}
+
+// TestAccKeypairTaskDataSource_retries: passing failures are retried, up to
+// max_retries; then the last answer is the error.
+func TestAccKeypairTaskDataSource_retries(t *testing.T) {
+	api := newFakeAPI(t)
+	busy := kpsfake.Fault{Status: 503, Code: "APIGW.0203", Message: "backend busy"}
+	api.AddTask(testProject, "flaky", kpsfake.Task{
+		ServerID: "s", Timeline: []kpsfake.Step{{Status: "RUNNING_RESET"}},
+		Faults: []kpsfake.Fault{busy, {Kind: kpsfake.FaultHTML, Status: 502}, {Status: 429, Code: "APIGW.0308", RetryAfter: "1"}},
+	})
+	api.AddTask(testProject, "down", kpsfake.Task{
+		ServerID: "s", Timeline: []kpsfake.Step{{Status: "RUNNING_RESET"}},
+		Faults: []kpsfake.Fault{busy, busy, busy, busy, busy},
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            api.providerConfig() + `data "kps_keypair_task" "t" { task_id = "flaky" }`,
+				ConfigStateChecks: statusIs("RUNNING_RESET"),
+			},
+			{
+				Config: strings.Replace(api.providerConfig(), "provider \"kps\" {", "provider \"kps\" {\n  max_retries = 2", 1) +
+					`data "kps_keypair_task" "t" { task_id = "down" }`,
+				ExpectError: expectError("HTTP 503", "APIGW.0203", "backend busy", "after 3 attempts"),
+			},
+		},
+	})
+	if n := api.Requests("down"); n != 3 {
+		t.Fatalf("max_retries = 2 sent %d requests, want 3", n)
 	}
 }

@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -19,6 +20,8 @@ type kpsProvider struct {
 	version string
 	// getenv reads environment variables; tests replace it so that they can run in parallel.
 	getenv func(string) string
+	// retryWait, when set, replaces the pauses between retries; tests shorten it.
+	retryWait time.Duration
 }
 
 // New returns a constructor for the provider, as providerserver.Serve wants.

@@ -71,11 +71,13 @@ func (p *kpsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	client, err := kps.New(kps.Config{
-		Endpoint:   cfg.endpoint,
-		Token:      cfg.token,
-		Insecure:   cfg.insecure,
-		MaxRetries: cfg.maxRetries,
-		UserAgent:  fmt.Sprintf("terraform-provider-kps/%s (+https://registry.terraform.io/providers/kpsops/kps) Terraform/%s", p.version, req.TerraformVersion),
+		Endpoint:     cfg.endpoint,
+		Token:        cfg.token,
+		Insecure:     cfg.insecure,
+		MaxRetries:   cfg.maxRetries,
+		RetryWaitMin: p.retryWait,
+		RetryWaitMax: p.retryWait,
+		UserAgent:    fmt.Sprintf("terraform-provider-kps/%s (+https://registry.terraform.io/providers/kpsops/kps) Terraform/%s", p.version, req.TerraformVersion),
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the KPS provider", err.Error())

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -24,7 +25,7 @@ const (
 func factoriesWithEnv(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		TypeName: func() (tfprotov6.ProviderServer, error) {
-			p := &kpsProvider{version: "test", getenv: func(name string) string { return env[name] }}
+			p := &kpsProvider{version: "test", getenv: func(name string) string { return env[name] }, retryWait: 20 * time.Millisecond}
 			return providerserver.NewProtocol6WithError(p)()
 		},
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -214,7 +215,8 @@ resource "kps_keypair_task_wait" %q {
 }
 
 // TestAccKeypairTaskWait_ridesOutTransientFailures: a gateway error page, a 503
-// and a throttled answer do not end the wait.
+// and a throttled answer do not end the wait, even with no retries left to the
+// client: the wait itself polls on.
 func TestAccKeypairTaskWait_ridesOutTransientFailures(t *testing.T) {
 	api := newFakeAPI(t)
 	api.AddTask(testProject, "flaky", kpsfake.Task{
@@ -229,7 +231,7 @@ func TestAccKeypairTaskWait_ridesOutTransientFailures(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
-			Config:            api.waitConfig("flaky", ""),
+			Config:            strings.Replace(api.waitConfig("flaky", ""), "provider \"kps\" {", "provider \"kps\" {\n  max_retries = 0", 1),
 			ConfigStateChecks: []statecheck.StateCheck{waitAttr("task_status", knownvalue.StringExact("SUCCESS_RESET"))},
 		}},
 	})

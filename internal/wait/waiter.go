@@ -9,10 +9,6 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
-// MaxRetryAfter bounds how long a Retry-After from the API can hold a wait,
-// so that a bad header cannot stall a run.
-const MaxRetryAfter = 60 * time.Second
-
 // ReadFunc reads the task once.
 type ReadFunc func(ctx context.Context) (kps.Task, error)
 
@@ -122,7 +118,7 @@ func (w Waiter) Wait(ctx context.Context, read ReadFunc) (Result, error) {
 			return Result{}, &TimeoutError{Waited: now.Sub(start), LastStatus: status, LastErr: lastErr, Polls: polls}
 		}
 		pause := w.Schedule.Pause(n)
-		if ra := min(kps.RetryAfter(err), MaxRetryAfter); ra > pause {
+		if ra := min(kps.RetryAfter(err), kps.MaxRetryAfter); ra > pause {
 			pause = ra
 		}
 		// The last poll falls on the deadline, so that a task ending just in

@@ -181,7 +181,7 @@ func TestWaitHonoursRetryAfter(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Longer than poll_interval is honoured; longer than a minute is bounded.
-	if len(clock.pauses) != 2 || clock.pauses[0] != 25*time.Second || clock.pauses[1] != MaxRetryAfter {
+	if len(clock.pauses) != 2 || clock.pauses[0] != 25*time.Second || clock.pauses[1] != kps.MaxRetryAfter {
 		t.Fatalf("pauses %v, want [25s 1m0s]", clock.pauses)
 	}
 }

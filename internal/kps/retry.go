@@ -1,0 +1,79 @@
+package kps
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Retry timing. The gateway's guidance is to retry 429, 500, 502 and 504 a few
+// times, a few seconds apart: pauses of about 1, 2, 4, 8 and 16 s do that.
+const (
+	DefaultRetryWaitMin = time.Second
+	DefaultRetryWaitMax = 30 * time.Second
+	// MaxRetryAfter bounds how long a Retry-After can hold one request, so a
+	// bad header cannot stall a run.
+	MaxRetryAfter = 60 * time.Second
+)
+
+// newRetryingClient wraps httpClient in go-retryablehttp with the contract's
+// policy: only failures that may pass are retried, at most maxRetries times.
+func newRetryingClient(httpClient *http.Client, maxRetries int, waitMin, waitMax time.Duration) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   httpClient,
+		Logger:       nil, // requests are logged through tflog by the transport
+		RetryWaitMin: waitMin,
+		RetryWaitMax: waitMax,
+		RetryMax:     maxRetries,
+		CheckRetry:   retryPolicy,
+		Backoff:      backoff,
+		// After the last try, hand back the last answer so that the caller
+		// can show what the API said, rather than a bare "giving up".
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+}
+
+// retryPolicy retries a request that got no answer (but not one that was
+// cancelled, or failed in a way that will not pass, such as a TLS certificate
+// error), and the statuses that mean "try again": 429, 500, 502, 503, 504.
+func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		// The library's policy knows which transport errors are final.
+		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true, nil
+	}
+	return false, nil
+}
+
+// backoff doubles from waitMin to waitMax, each pause drawn between half and
+// all of its step so that clients throttled together do not retry in step. A
+// Retry-After is honoured up to MaxRetryAfter, even beyond waitMax.
+func backoff(waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
+	var header http.Header
+	if resp != nil {
+		header = resp.Header
+	}
+	return pauseBeforeRetry(waitMin, waitMax, attempt, header)
+}
+
+func pauseBeforeRetry(waitMin, waitMax time.Duration, attempt int, header http.Header) time.Duration {
+	if ra := parseRetryAfter(header.Get("Retry-After"), time.Now()); ra > 0 {
+		return min(ra, MaxRetryAfter)
+	}
+	step := waitMin
+	for i := 0; i < attempt && step < waitMax; i++ {
+		step *= 2
+	}
+	step = min(step, waitMax)
+	return step/2 + time.Duration(rand.Int64N(int64(step/2)+1)) //nolint:gosec // jitter needs no cryptographic randomness
+}

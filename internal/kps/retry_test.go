@@ -1,0 +1,160 @@
+package kps_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
+	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+)
+
+// retryingClient is a client with short retry pauses, so tests stay quick.
+func retryingClient(t *testing.T, endpoint string, maxRetries int) *kps.Client {
+	t.Helper()
+	u, err := kps.ParseEndpoint(endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kps.New(kps.Config{Endpoint: u, Token: testToken, MaxRetries: maxRetries,
+		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func serveTask(t *testing.T, faults ...kpsfake.Fault) (*kpsfake.Server, string) {
+	t.Helper()
+	fake := kpsfake.New(testToken)
+	fake.AddTask(testProject, "t", kpsfake.Task{ServerID: "s", Timeline: []kpsfake.Step{{Status: "SUCCESS_RESET"}}, Faults: faults})
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	return fake, srv.URL
+}
+
+func TestTransientAnswersAreRetried(t *testing.T) {
+	for _, f := range []kpsfake.Fault{
+		{Status: 429, Code: "APIGW.0308", Message: "throttled"},
+		{Status: 500}, {Kind: kpsfake.FaultHTML, Status: 502}, {Status: 503}, {Kind: kpsfake.FaultHTML, Status: 504},
+	} {
+		fake, url := serveTask(t, f, f)
+		task, err := retryingClient(t, url, 5).GetTask(context.Background(), testProject, "t")
+		if err != nil || task.Status.Raw != "SUCCESS_RESET" {
+			t.Errorf("HTTP %d twice then success: %+v, %v", f.Status, task, err)
+		}
+		if n := fake.Requests("t"); n != 3 {
+			t.Errorf("HTTP %d: %d requests, want 3", f.Status, n)
+		}
+	}
+}
+
+func TestRetriesStopAtMaxRetries(t *testing.T) {
+	f := kpsfake.Fault{Status: 503, Code: "APIGW.0203", Message: "busy"}
+	fake, url := serveTask(t, f, f, f, f)
+	_, err := retryingClient(t, url, 2).GetTask(context.Background(), testProject, "t")
+	var re *kps.ResponseError
+	if !errors.As(err, &re) || re.StatusCode != 503 || re.Attempts != 3 || !strings.Contains(err.Error(), "after 3 attempts") {
+		t.Fatalf("got %v, want the last 503 after 3 attempts", err)
+	}
+	if n := fake.Requests("t"); n != 3 {
+		t.Fatalf("%d requests, want 3", n)
+	}
+	if !kps.IsTransient(err) {
+		t.Fatal("the final 503 is not reported as transient, so a wait would give up on it")
+	}
+}
+
+func TestFinalAnswersAreNotRetried(t *testing.T) {
+	for _, f := range []kpsfake.Fault{
+		{Status: 400, Code: "KPS.1"}, {Status: 401, Code: "APIGW.0301"}, {Status: 403, Code: "KPS.3"},
+		{Status: 404, Code: "KPS.4"}, {Status: 501}, {Kind: kpsfake.FaultRedirect, Location: "https://x.example/"},
+		{Kind: kpsfake.FaultTruncated}, {Kind: kpsfake.FaultOversized},
+	} {
+		fake, url := serveTask(t, f, f)
+		if _, err := retryingClient(t, url, 5).GetTask(context.Background(), testProject, "t"); err == nil {
+			t.Errorf("fault %+v: no error", f)
+		}
+		if n := fake.Requests("t"); n != 1 {
+			t.Errorf("fault %+v: %d requests, want 1", f, n)
+		}
+	}
+}
+
+func TestNoAnswerIsRetried(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	_, err := retryingClient(t, url, 3).GetTask(context.Background(), testProject, "t")
+	var rq *kps.RequestError
+	if !errors.As(err, &rq) || rq.Attempts != 4 || !kps.IsTransient(err) {
+		t.Fatalf("got %v, want a transient RequestError after 4 attempts", err)
+	}
+}
+
+// TestCancelEndsABackoffPause: a Retry-After of a minute does not hold a
+// cancelled request.
+func TestCancelEndsABackoffPause(t *testing.T) {
+	_, url := serveTask(t, kpsfake.Fault{Status: 429, RetryAfter: "60"})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(20*time.Millisecond, cancel)
+	done := make(chan error, 1)
+	go func() {
+		_, err := retryingClient(t, url, 5).GetTask(ctx, testProject, "t")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) || kps.IsTransient(err) {
+			t.Fatalf("got %v, want a cancelled, final error", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("cancelling did not end the Retry-After pause")
+	}
+}
+
+// TestRequestsAreLoggedWithTheTokenMasked: each attempt at DEBUG with its
+// number and status, the body at TRACE, and the token nowhere.
+func TestRequestsAreLoggedWithTheTokenMasked(t *testing.T) {
+	f := kpsfake.Fault{Status: 400, Code: "KPS.9", Message: "token " + testToken + " refused"}
+	_, url := serveTask(t, kpsfake.Fault{Status: 503}, f)
+	var out bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &out)
+	_, err := retryingClient(t, url, 5).GetTask(ctx, testProject, "t")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	logs := out.String()
+	if strings.Contains(logs, testToken) {
+		t.Fatalf("the token is in the logs:\n%s", logs)
+	}
+	entries, err := tflogtest.MultilineJSONDecode(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var requests, bodies int
+	for _, e := range entries {
+		switch e["@message"] {
+		case "KPS request":
+			requests++
+			if e["@module"] != "provider.kps" || e["@level"] != "debug" || e["attempt"] != float64(requests) {
+				t.Errorf("request log entry %v", e)
+			}
+		case "KPS response body":
+			bodies++
+			if e["@level"] != "trace" || !strings.Contains(e["body"].(string), "***") {
+				t.Errorf("body log entry %v", e)
+			}
+		}
+	}
+	if requests != 2 || bodies != 1 {
+		t.Fatalf("%d request and %d body entries, want 2 and 1:\n%s", requests, bodies, logs)
+	}
+}
