@@ -18,9 +18,10 @@ import (
 // AuthTokenHeader carries the IAM user token on every request.
 const AuthTokenHeader = "X-Auth-Token"
 
-// requestTimeout bounds one request, so that a gateway that accepts the
-// connection and never answers cannot hold a Terraform run until its own timeout.
-const requestTimeout = 30 * time.Second
+// DefaultRequestTimeout bounds one attempt, so that a gateway that accepts the
+// connection and never answers cannot hold a Terraform run until its own
+// timeout; the attempt is then retried like any request that got no answer.
+const DefaultRequestTimeout = 30 * time.Second
 
 // Config is what a Client needs. Endpoint must already have passed ParseEndpoint.
 type Config struct {
@@ -35,6 +36,8 @@ type Config struct {
 	// RetryWaitMin and RetryWaitMax bound the pauses between retries; zero
 	// means DefaultRetryWaitMin and DefaultRetryWaitMax. Tests shorten them.
 	RetryWaitMin, RetryWaitMax time.Duration
+	// RequestTimeout bounds each attempt; zero means DefaultRequestTimeout.
+	RequestTimeout time.Duration
 
 	// HTTPClient replaces the client built from Insecure, for tests. Its
 	// redirect policy is overridden: redirects are never followed.
@@ -61,6 +64,10 @@ func New(cfg Config) (*Client, error) {
 	} else {
 		c := *httpClient
 		httpClient = &c
+	}
+	httpClient.Timeout = DefaultRequestTimeout
+	if cfg.RequestTimeout > 0 {
+		httpClient.Timeout = cfg.RequestTimeout
 	}
 	// A redirect would carry the token to whatever host it names. The API has
 	// no reason to redirect, so one is reported as an error instead.
@@ -95,7 +102,7 @@ func newHTTPClient(insecure bool) *http.Client {
 	if insecure {
 		transport.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for it with insecure = true
 	}
-	return &http.Client{Transport: transport, Timeout: requestTimeout}
+	return &http.Client{Transport: transport}
 }
 
 // Task is one key-pair task as the API reports it.

@@ -2,8 +2,10 @@ package kpsfake
 
 import (
 	"bytes"
+	"net"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // FaultKind is a way an answer can go wrong.
@@ -25,6 +27,10 @@ const (
 	FaultEmpty
 	// FaultBody answers Status (200 by default) with Body as application/json.
 	FaultBody
+	// FaultReset closes the connection without answering.
+	FaultReset
+	// FaultSlow waits Delay, then answers from the timeline as usual.
+	FaultSlow
 )
 
 // Fault is one scripted bad answer.
@@ -35,7 +41,25 @@ type Fault struct {
 	Message    string
 	Location   string
 	Body       string
-	RetryAfter string // sent as the Retry-After header when set
+	RetryAfter string        // sent as the Retry-After header when set
+	Delay      time.Duration // how long FaultSlow waits
+}
+
+// resetConnection drops the connection with a TCP reset where it can, as a
+// failing load balancer does.
+func resetConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0) // close with RST rather than FIN
+	}
+	_ = conn.Close()
 }
 
 func (f Fault) write(w http.ResponseWriter, _ *http.Request, requestID string) {
@@ -71,6 +95,8 @@ func (f Fault) write(w http.ResponseWriter, _ *http.Request, requestID string) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", "0")
 		w.WriteHeader(status(http.StatusOK))
+	case FaultReset:
+		resetConnection(w)
 	case FaultBody:
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status(http.StatusOK))

@@ -38,11 +38,13 @@ type Task struct {
 type Server struct {
 	token string
 	now   func() time.Time
+	limit *rateLimit // nil: no limit
 
 	mu        sync.Mutex
 	projects  map[string]bool
 	tasks     map[string]*taskState // by project_id + "/" + task_id
 	requests  int
+	throttled int
 	lastAgent string
 }
 
@@ -57,6 +59,12 @@ type Option func(*Server)
 
 // WithClock makes the server read time from now, for tests that move time by hand.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithRateLimit makes the server answer 429 APIGW.0308, with Retry-After, to
+// requests beyond perSecond in any one-second window, as the gateway does.
+func WithRateLimit(perSecond int) Option {
+	return func(s *Server) { s.limit = &rateLimit{perSecond: perSecond} }
+}
 
 // New returns a server that accepts only token.
 func New(token string, opts ...Option) *Server {
@@ -104,6 +112,13 @@ func (s *Server) TotalRequests() int {
 	return s.requests
 }
 
+// ThrottledRequests counts the requests answered 429 by the rate limit.
+func (s *Server) ThrottledRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.throttled
+}
+
 // LastUserAgent is the User-Agent of the latest request.
 func (s *Server) LastUserAgent() string {
 	s.mu.Lock()
@@ -116,8 +131,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests++
 	s.lastAgent = r.UserAgent()
 	requestID := fmt.Sprintf("fake-%06d", s.requests)
+	throttled := s.limit != nil && !s.limit.allow(s.now())
+	if throttled {
+		s.throttled++
+	}
 	s.mu.Unlock()
 	w.Header().Set("X-Request-Id", requestID)
+	if throttled {
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusTooManyRequests, "APIGW.0308",
+			"The throttling threshold has been reached: policy user over ratelimit,limit:"+fmt.Sprint(s.limit.perSecond)+",time:1 second", requestID)
+		return
+	}
 
 	projectID, taskID, ok := parseTaskPath(r.URL.Path)
 	if !ok || r.Method != http.MethodGet {
@@ -152,6 +177,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case task == nil:
 		// The real API does not document this answer; 400 with a KPS code is what is seen.
 		writeError(w, http.StatusBadRequest, "KPS.0404", "The task does not exist", requestID)
+	case fault != nil && fault.Kind == FaultSlow:
+		select {
+		case <-time.After(fault.Delay):
+		case <-r.Context().Done():
+			return
+		}
+		s.mu.Lock()
+		status, serverID = task.statusAt(s.now()), task.ServerID
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]string{"task_id": taskID, "task_status": status, "server_id": serverID})
 	case fault != nil:
 		fault.write(w, r, requestID)
 	default:

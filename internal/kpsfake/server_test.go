@@ -2,6 +2,7 @@ package kpsfake
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -78,5 +79,35 @@ func TestParseTimelineRejectsBadSteps(t *testing.T) {
 		if _, err := ParseTimeline(spec); err == nil {
 			t.Errorf("ParseTimeline(%q) succeeded, want an error", spec)
 		}
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	now := time.Unix(5000, 0)
+	s := New("tok", WithClock(func() time.Time { return now }), WithRateLimit(3))
+	s.AddTask("p", "t", Task{Timeline: []Step{{Status: "RUNNING_RESET"}}})
+	codes := func(n int) []int {
+		var out []int
+		for range n {
+			req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/v3/p/tasks/t", nil)
+			req.Header.Set("X-Auth-Token", "tok")
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			out = append(out, rec.Code)
+			if rec.Code == 429 && rec.Header().Get("Retry-After") == "" {
+				t.Fatal("a 429 without Retry-After")
+			}
+		}
+		return out
+	}
+	if got := codes(5); fmt.Sprint(got) != "[200 200 200 429 429]" {
+		t.Fatalf("first second: %v", got)
+	}
+	now = now.Add(time.Second)
+	if got := codes(4); fmt.Sprint(got) != "[200 200 200 429]" {
+		t.Fatalf("next second: %v", got)
+	}
+	if s.ThrottledRequests() != 3 {
+		t.Fatalf("ThrottledRequests = %d", s.ThrottledRequests())
 	}
 }

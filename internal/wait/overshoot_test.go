@@ -73,7 +73,7 @@ func BenchmarkGateOvershoot(b *testing.B) {
 	for _, d := range overshootTaskDurations {
 		b.Run(fmt.Sprintf("task=%s/schedule=kps-default-10s", d), func(b *testing.B) {
 			// Jitter makes each wait different: report the mean over many.
-			rng := rand.New(rand.NewPCG(1, 2)) //nolint:gosec // a seeded generator makes the measurement repeatable
+			rng := rand.New(rand.NewPCG(1, 2))
 			s := NewSchedule(10 * time.Second)
 			s.Rand = rng.Float64
 			var over time.Duration
@@ -94,7 +94,7 @@ func BenchmarkGateOvershoot(b *testing.B) {
 			{"fixed-every-5s", fixedSchedule{5 * time.Second, 5 * time.Second}},
 		} {
 			b.Run(fmt.Sprintf("task=%s/schedule=%s", d, f.name), func(b *testing.B) {
-				rng := rand.New(rand.NewPCG(1, 2)) //nolint:gosec // a seeded generator makes the measurement repeatable
+				rng := rand.New(rand.NewPCG(1, 2))
 				var over time.Duration
 				var polls int
 				for i := 0; i < b.N; i++ {
