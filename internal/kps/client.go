@@ -16,7 +16,7 @@ import (
 )
 
 // AuthTokenHeader carries the IAM user token on every request.
-const AuthTokenHeader = "X-Auth-Token"
+const AuthTokenHeader = "X-Auth-Token" //nolint:gosec // a header name, not a credential
 
 // DefaultRequestTimeout bounds one attempt, so that a gateway that accepts the
 // connection and never answers cannot hold a Terraform run until its own

@@ -14,7 +14,7 @@ import (
 const (
 	envRegion     = "HW_REGION_NAME"
 	envProjectID  = "HW_PROJECT_ID"
-	envToken      = "HW_AUTH_TOKEN"
+	envToken      = "HW_AUTH_TOKEN" //nolint:gosec // a variable name, not a credential
 	envEndpoint   = "HW_KPS_ENDPOINT"
 	envCloud      = "HW_CLOUD"
 	envInsecure   = "HW_INSECURE"
