@@ -76,7 +76,9 @@ func New(cfg Config) (*Client, error) {
 	if transport == nil {
 		transport = http.DefaultTransport
 	}
-	httpClient.Transport = loggingTransport{next: transport}
+	// Logging sits under pacing, so that a log line's duration is the
+	// request's own and not its wait for the budget.
+	httpClient.Transport = pacingTransport{pacer: newPacer(), next: loggingTransport{next: transport}}
 
 	if cfg.MaxRetries < 0 {
 		return nil, errors.New("kps: MaxRetries must not be negative")
