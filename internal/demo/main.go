@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
 )
 
 const (
@@ -41,15 +42,24 @@ func run() error {
 	if _, err := exec.LookPath("terraform"); err != nil {
 		return fmt.Errorf("the demo needs the Terraform CLI on PATH: %w", err)
 	}
-	work, err := os.MkdirTemp("", "kps-demo-")
+	config, err := os.ReadFile(filepath.Join("examples", "demo", "main.tf"))
+	if err != nil {
+		return fmt.Errorf("run the demo from the repository root: %w", err)
+	}
+	root, err := os.MkdirTemp("", "kps-demo-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
+	defer os.RemoveAll(root)
 
 	step("Building the provider")
-	binDir := filepath.Join(work, "bin")
-	if err := runCmd(ctx, "", nil, "go", "build", "-o", filepath.Join(binDir, "terraform-provider-kps"), "."); err != nil {
+	// Terraform finds the provider just built through dev_overrides, so the
+	// demo needs no registry and no terraform init.
+	ws, err := tfrun.New(ctx, root, ".")
+	if err != nil {
+		return err
+	}
+	if err := ws.WriteConfig(string(config)); err != nil {
 		return err
 	}
 
@@ -73,33 +83,7 @@ func run() error {
 	endpoint := "http://" + listener.Addr().String()
 	fmt.Printf("KPS stand-in at %s: task %s goes READY_RESET -> RUNNING_RESET (2 s) -> SUCCESS_RESET (6 s) from its first read\n", endpoint, demoTask)
 
-	// Terraform finds the provider just built through dev_overrides, so the
-	// demo needs no registry and no terraform init.
-	cliConfig := filepath.Join(work, "terraformrc")
-	if err := os.WriteFile(cliConfig, []byte(fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/kpsops/kps" = %q
-  }
-  direct {}
-}
-`, binDir)), 0o600); err != nil {
-		return err
-	}
-	config, err := os.ReadFile(filepath.Join("examples", "demo", "main.tf"))
-	if err != nil {
-		return fmt.Errorf("run the demo from the repository root: %w", err)
-	}
-	tfDir := filepath.Join(work, "config")
-	if err := os.MkdirAll(tfDir, 0o700); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(tfDir, "main.tf"), config, 0o600); err != nil { //nolint:gosec // tfDir is our own temporary directory
-		return err
-	}
 	env := []string{
-		"TF_CLI_CONFIG_FILE=" + cliConfig,
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
 		"HW_KPS_ENDPOINT=" + endpoint,
 		"HW_AUTH_TOKEN=" + demoToken,
 		"HW_PROJECT_ID=" + demoProject,
@@ -108,7 +92,7 @@ func run() error {
 
 	step("terraform apply: read the task, wait for it, then create what depends on it")
 	start := time.Now()
-	if err := runCmd(ctx, tfDir, env, "terraform", "apply", "-auto-approve", "-input=false", "-compact-warnings"); err != nil {
+	if err := ws.Run(ctx, os.Stdout, env, "apply", "-auto-approve", "-input=false", "-compact-warnings"); err != nil {
 		return err
 	}
 	fmt.Printf("\nApply took %s; the stand-in answered %d requests for the task.\n",
@@ -116,7 +100,7 @@ func run() error {
 
 	step("terraform plan: no resource changes; the data source reads the task again and now sees it ended")
 	before := fake.Requests(demoTask)
-	if err := runCmd(ctx, tfDir, env, "terraform", "plan", "-input=false", "-compact-warnings"); err != nil {
+	if err := ws.Run(ctx, os.Stdout, env, "plan", "-input=false", "-compact-warnings"); err != nil {
 		return err
 	}
 	fmt.Printf("\nThe plan read the task %d time(s): the data source did; the finished wait makes no API call.\n",
@@ -125,14 +109,3 @@ func run() error {
 }
 
 func step(title string) { fmt.Printf("\n==> %s\n", title) }
-
-func runCmd(ctx context.Context, dir string, env []string, name string, args ...string) error {
-	cmd := exec.CommandContext(ctx, name, args...) //nolint:gosec // the demo runs go and terraform with fixed arguments
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s %v: %w", name, args, err)
-	}
-	return nil
-}

@@ -2,14 +2,14 @@ package provider
 
 import (
 	"bytes"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
 )
 
 // TestAccKeypairTaskWait_interrupt presses Ctrl-C on a real `terraform apply`
@@ -20,35 +20,30 @@ func TestAccKeypairTaskWait_interrupt(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("an acceptance test: set TF_ACC=1 (make test does)")
 	}
-	work := t.TempDir()
-	binDir := filepath.Join(work, "bin")
-	build := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(binDir, "terraform-provider-kps"), "github.com/kpsops/terraform-provider-kps")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
+	ws, err := tfrun.New(t.Context(), t.TempDir(), "github.com/kpsops/terraform-provider-kps")
+	if err != nil {
+		t.Fatal(err)
 	}
 	api := newFakeAPI(t)
 	api.addTask("stuck", "srv", "RUNNING_RESET")
-
-	cliConfig := filepath.Join(work, "terraformrc")
-	writeFile(t, cliConfig, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/kpsops/kps\" = %q\n  }\n  direct {}\n}\n", binDir))
-	writeFile(t, filepath.Join(work, "main.tf"), `
+	err = ws.WriteConfig(`
 terraform {
   required_providers {
     kps = { source = "kpsops/kps" }
   }
 }
-`+api.providerConfig()+`
+` + api.providerConfig() + `
 resource "kps_keypair_task_wait" "w" {
   task_id       = "stuck"
   poll_interval = "1s"
 }
 `)
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	apply := exec.CommandContext(t.Context(), "terraform", "apply", "-auto-approve", "-input=false", "-no-color")
-	apply.Dir = work
-	apply.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1")
 	var out lockedBuffer
-	apply.Stdout, apply.Stderr = &out, &out
+	apply := ws.Command(t.Context(), &out, nil, "apply", "-auto-approve", "-input=false", "-no-color")
 	if err := apply.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -80,15 +75,8 @@ resource "kps_keypair_task_wait" "w" {
 	if !strings.Contains(out.String(), "Wait for KPS task stuck interrupted") {
 		t.Fatalf("the error does not say the wait was interrupted:\n%s", out.String())
 	}
-	if state, err := os.ReadFile(filepath.Join(work, "terraform.tfstate")); err == nil && strings.Contains(string(state), "kps_keypair_task_wait") {
+	if state, err := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate")); err == nil && strings.Contains(string(state), "kps_keypair_task_wait") {
 		t.Fatalf("the interrupted wait was saved to state:\n%s", state)
-	}
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }
 

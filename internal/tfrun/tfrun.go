@@ -1,0 +1,81 @@
+// Package tfrun runs the Terraform CLI against a freshly built provider, with
+// no registry and no network: it builds the provider into a folder, writes a
+// CLI configuration whose dev_overrides point at it, and runs terraform with
+// that configuration. The demo, the benchmarks and the Ctrl-C test use it.
+package tfrun
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+)
+
+// ProviderAddress is the provider's source address, as dev_overrides names it.
+const ProviderAddress = "registry.terraform.io/kpsops/kps"
+
+// ProviderBinary is the file name Terraform looks for in a dev_overrides folder.
+const ProviderBinary = "terraform-provider-kps"
+
+// Workspace is a folder with a built provider, a CLI configuration and a
+// Terraform configuration folder.
+type Workspace struct {
+	Dir       string // the Terraform configuration folder
+	BinDir    string // holds the provider binary
+	CLIConfig string // the CLI configuration file
+	Env       []string
+}
+
+// New builds the provider from module (a package path or folder) into a new
+// workspace under root.
+func New(ctx context.Context, root, module string) (*Workspace, error) {
+	w := &Workspace{
+		Dir:       filepath.Join(root, "config"),
+		BinDir:    filepath.Join(root, "bin"),
+		CLIConfig: filepath.Join(root, "terraformrc"),
+	}
+	if err := os.MkdirAll(w.Dir, 0o700); err != nil {
+		return nil, err
+	}
+	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(w.BinDir, ProviderBinary), module) //nolint:gosec // a fixed command on our own module
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building the provider: %w\n%s", err, out)
+	}
+	if err := w.UseBinDir(w.BinDir); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// UseBinDir points dev_overrides at dir, e.g. to run a wrapper in place of
+// the provider.
+func (w *Workspace) UseBinDir(dir string) error {
+	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", ProviderAddress, dir)
+	w.Env = []string{"TF_CLI_CONFIG_FILE=" + w.CLIConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
+	return os.WriteFile(w.CLIConfig, []byte(config), 0o600)
+}
+
+// WriteConfig replaces the Terraform configuration with one main.tf.
+func (w *Workspace) WriteConfig(hcl string) error {
+	return os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(hcl), 0o600)
+}
+
+// Command returns terraform with args, run in the configuration folder with
+// the workspace's environment plus env. The caller starts it.
+func (w *Workspace) Command(ctx context.Context, out io.Writer, env []string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "terraform", args...)
+	cmd.Dir = w.Dir
+	cmd.Env = append(append(os.Environ(), w.Env...), env...)
+	cmd.Stdout, cmd.Stderr = out, out
+	return cmd
+}
+
+// Run runs terraform with args to completion.
+func (w *Workspace) Run(ctx context.Context, out io.Writer, env []string, args ...string) error {
+	if err := w.Command(ctx, out, env, args...).Run(); err != nil {
+		return fmt.Errorf("terraform %v: %w", args, err)
+	}
+	return nil
+}
