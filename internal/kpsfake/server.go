@@ -36,9 +36,10 @@ type Task struct {
 // Server is an http.Handler serving the task API. The zero value is not usable:
 // call New.
 type Server struct {
-	token string
-	now   func() time.Time
-	limit *rateLimit // nil: no limit
+	token   string
+	now     func() time.Time
+	limit   *rateLimit    // nil: no limit
+	latency time.Duration // added to every answer
 
 	mu        sync.Mutex
 	projects  map[string]bool
@@ -65,6 +66,9 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 func WithRateLimit(perSecond int) Option {
 	return func(s *Server) { s.limit = &rateLimit{perSecond: perSecond} }
 }
+
+// WithLatency delays every answer by d, as a distant region does.
+func WithLatency(d time.Duration) Option { return func(s *Server) { s.latency = d } }
 
 // New returns a server that accepts only token.
 func New(token string, opts ...Option) *Server {
@@ -127,6 +131,13 @@ func (s *Server) LastUserAgent() string {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.latency > 0 {
+		select {
+		case <-time.After(s.latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	s.mu.Lock()
 	s.requests++
 	s.lastAgent = r.UserAgent()

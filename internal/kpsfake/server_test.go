@@ -111,3 +111,16 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("ThrottledRequests = %d", s.ThrottledRequests())
 	}
 }
+
+func TestLatency(t *testing.T) {
+	s := New("tok", WithLatency(30*time.Millisecond))
+	s.AddTask("p", "t", Task{Timeline: []Step{{Status: "RUNNING_RESET"}}})
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/v3/p/tasks/t", nil)
+	req.Header.Set("X-Auth-Token", "tok")
+	start := time.Now()
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if took := time.Since(start); rec.Code != http.StatusOK || took < 30*time.Millisecond {
+		t.Fatalf("answered %d after %v, want 200 after at least 30ms", rec.Code, took)
+	}
+}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
@@ -23,6 +24,14 @@ func newTaskStatusModel(task kps.Task) taskStatusModel {
 		Phase:      types.StringValue(string(task.Status.Phase)),
 		Operation:  types.StringValue(task.Status.Operation),
 		Succeeded:  types.BoolValue(task.Status.Succeeded()),
+	}
+}
+
+// attributes returns the model as attribute values by name.
+func (m taskStatusModel) attributes() map[string]attr.Value {
+	return map[string]attr.Value{
+		"task_status": m.TaskStatus, "server_id": m.ServerID, "phase": m.Phase,
+		"operation": m.Operation, "succeeded": m.Succeeded,
 	}
 }
 
