@@ -146,16 +146,10 @@ type response struct {
 // get sends one GET, retried as the policy allows, and reads its answer.
 func (c *Client) get(ctx context.Context, u *url.URL) (*response, error) {
 	ctx, attempts := withAttemptCounter(withLogging(ctx, c.token))
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	req, err := c.newRequest(ctx, u)
 	if err != nil {
-		return nil, fmt.Errorf("building request: %w", err)
+		return nil, err
 	}
-	req.Header.Set(AuthTokenHeader, c.token)
-	req.Header.Set("Accept", "application/json")
-	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
-	}
-
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, &RequestError{Method: req.Method, URL: u.String(), Attempts: *attempts, Err: unwrapURLError(err)}
@@ -171,6 +165,20 @@ func (c *Client) get(ctx context.Context, u *url.URL) (*response, error) {
 		method: req.Method, url: u.String(), status: resp.StatusCode, header: resp.Header,
 		body: body, tooLarge: tooLarge, token: c.token, received: time.Now(), attempts: *attempts,
 	}, nil
+}
+
+// newRequest builds an authenticated GET of u.
+func (c *Client) newRequest(ctx context.Context, u *url.URL) (*retryablehttp.Request, error) {
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("building request: %w", err)
+	}
+	req.Header.Set(AuthTokenHeader, c.token)
+	req.Header.Set("Accept", "application/json")
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	return req, nil
 }
 
 // unwrapURLError drops the *url.Error wrapper, whose text repeats the method

@@ -10,42 +10,46 @@ import (
 )
 
 // pacer is the request budget that every data source and resource of one
-// provider instance shares through their one Client. It lets requests through
-// unpaced until the gateway first answers 429; from then on it paces them at a
-// rate it adapts as TCP does (additive increase, multiplicative decrease):
-// each throttled answer cuts the rate by pacerCut, and unthrottled answers raise
-// it by pacerIncrease per second (or 5% of it, if more).
-// So a plan with hundreds of reads, or dozens of waits polling at once, slows
-// down together instead of failing one by one.
+// provider instance shares through their one Client, so that a plan with
+// hundreds of reads, or dozens of waits polling at once, slows down together
+// instead of failing one by one.
+//
+// It lets requests through unpaced until the gateway first answers 429. The
+// gateway counts requests in fixed windows, so the answers it accepted in a
+// second in which it also refused some are a good estimate of its limit: when
+// such a second is over, the pacer paces every request at just under that
+// count. A throttled second with nothing accepted (a limit counted over
+// minutes, or quota spent by another client) cuts the rate by pacerCut.
+// Seconds without a 429 raise it slowly, to find out whether the limit was
+// lifted.
 type pacer struct {
 	mu      sync.Mutex
 	limiter *rate.Limiter
 	now     func() time.Time
 
-	// Requests started in the current and the previous one-second window, to
-	// estimate the rate that drew the first 429.
-	window                 time.Time
-	thisWindow, lastWindow int
-	lastCut                time.Time
+	window    time.Time // the one-second window of the latest answer
+	accepted  int       // answers in that window that were not 429
+	throttled bool      // whether any answer in that window was 429
 }
 
 const (
 	// pacerMinRate is the slowest the pacer goes: slow enough for any
 	// gateway limit seen in practice, fast enough that a wait still polls.
 	pacerMinRate rate.Limit = 0.5
-	// pacerFirstEstimate is the least rate the first 429 is taken to mean, so
-	// that one throttled request (the quota spent by someone else) does not
-	// slow the pacer to a crawl.
-	pacerFirstEstimate = 4
-	// pacerMaxRate caps recovery after a 429.
-	pacerMaxRate rate.Limit = 1000
-	// pacerIncrease is the least the rate rises per second of unthrottled
-	// answers; a rate above 10/s rises by 5% of itself per second instead, so
-	// that recovery takes seconds at any rate.
-	pacerIncrease = 0.5
-	// pacerCut is what a 429 multiplies the rate by: gentler than halving,
-	// since the gateway's limit is fixed and the rate is mostly close to it.
+	// pacerFirstGuess is the rate the pacer falls to at the first 429, until
+	// the second is over and it can count what the gateway accepted.
+	pacerFirstGuess rate.Limit = 4
+	// pacerHeadroom is the share of the estimated limit the pacer uses, so
+	// that timing noise does not put one request too many in a window.
+	pacerHeadroom = 0.95
+	// pacerCut is what a throttled second with nothing accepted multiplies
+	// the rate by.
 	pacerCut = 0.7
+	// pacerProbe is how much the rate rises per second without a 429:
+	// 2% of itself, at least pacerMinProbe.
+	pacerProbe    = 0.02
+	pacerMinProbe = 0.1
+	pacerMaxRate  = rate.Limit(1000)
 )
 
 func newPacer() *pacer {
@@ -53,44 +57,43 @@ func newPacer() *pacer {
 }
 
 // wait blocks until the budget allows a request, or ctx ends.
-func (p *pacer) wait(ctx context.Context) error {
-	p.mu.Lock()
-	now := p.now()
-	if w := now.Truncate(time.Second); !w.Equal(p.window) {
-		if w.Sub(p.window) == time.Second {
-			p.lastWindow = p.thisWindow
-		} else {
-			p.lastWindow = 0
-		}
-		p.window, p.thisWindow = w, 0
-	}
-	p.thisWindow++
-	p.mu.Unlock()
-	return p.limiter.Wait(ctx)
-}
+func (p *pacer) wait(ctx context.Context) error { return p.limiter.Wait(ctx) }
 
 // observe adapts the rate to one answer.
 func (p *pacer) observe(status int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
+	if w := now.Truncate(time.Second); !w.Equal(p.window) {
+		p.closeWindow(now)
+		p.window, p.accepted, p.throttled = w, 0, false
+	}
 	current := p.limiter.Limit()
 	if status == http.StatusTooManyRequests {
-		// Many requests in flight are throttled together; cut once for them all.
-		if now.Sub(p.lastCut) < time.Second {
-			return
+		if !p.throttled && current == rate.Inf {
+			// Stop the flood now; the count comes when the second is over.
+			p.limiter.SetLimitAt(now, pacerFirstGuess)
 		}
-		p.lastCut = now
-		if current == rate.Inf {
-			current = rate.Limit(max(p.thisWindow, p.lastWindow, pacerFirstEstimate))
-		}
-		p.limiter.SetLimitAt(now, max(pacerMinRate, current*pacerCut))
+		p.throttled = true
 		return
 	}
-	if current != rate.Inf {
-		perSecond := max(pacerIncrease, 0.05*float64(current))
+	p.accepted++
+	if current != rate.Inf && !p.throttled {
+		perSecond := max(pacerMinProbe, pacerProbe*float64(current))
 		p.limiter.SetLimitAt(now, min(pacerMaxRate, current+rate.Limit(perSecond/float64(current))))
 	}
+}
+
+// closeWindow sets the rate from a second that saw a 429.
+func (p *pacer) closeWindow(now time.Time) {
+	if !p.throttled {
+		return
+	}
+	next := p.limiter.Limit() * pacerCut
+	if p.accepted > 0 {
+		next = rate.Limit(float64(p.accepted) * pacerHeadroom)
+	}
+	p.limiter.SetLimitAt(now, max(pacerMinRate, next))
 }
 
 // limit is the current rate, for tests and logs.

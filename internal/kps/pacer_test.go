@@ -9,61 +9,51 @@ import (
 	"golang.org/x/time/rate"
 )
 
-func TestPacerAdaptsToThrottling(t *testing.T) {
+func TestPacerLearnsTheLimitFromAThrottledSecond(t *testing.T) {
 	now := time.Unix(1000, 0)
 	p := newPacer()
 	p.now = func() time.Time { return now }
-	ctx := context.Background()
 
 	// Unpaced until the first 429.
-	for range 30 {
-		_ = p.wait(ctx)
+	for range 5 {
 		p.observe(http.StatusOK)
 	}
 	if p.limit() != rate.Inf {
 		t.Fatalf("paced at %v before any 429", p.limit())
 	}
-	// The first 429 cuts the rate that drew it: 30 requests this second.
+	// The first 429 stops the flood at once...
 	p.observe(http.StatusTooManyRequests)
-	if p.limit() != 30*pacerCut {
-		t.Fatalf("after the first 429: %v, want %v", p.limit(), 30*pacerCut)
+	if p.limit() != pacerFirstGuess {
+		t.Fatalf("after the first 429: %v, want %v", p.limit(), pacerFirstGuess)
 	}
-	// Other 429s of the same burst do not cut again.
-	p.observe(http.StatusTooManyRequests)
-	if p.limit() != 30*pacerCut {
-		t.Fatalf("a second 429 within the second cut again: %v", p.limit())
-	}
-	// A second's worth of unthrottled answers raises it by 5% (above 10/s).
-	for range 21 {
+	// ...and answers still in flight count toward the second's total.
+	for range 3 {
 		p.observe(http.StatusOK)
 	}
-	if l := p.limit(); l < 21*1.045 || l > 21*1.055 {
-		t.Fatalf("after 21 answers at 21/s: %v, want about %v", l, 21*1.05)
+	p.observe(http.StatusTooManyRequests)
+	// When the second is over, the pacer runs at just under the 8 accepted.
+	now = now.Add(time.Second)
+	p.observe(http.StatusOK)
+	if want := 8 * pacerHeadroom; float64(p.limit()) < want || float64(p.limit()) > want+0.1 {
+		t.Fatalf("after a second with 8 accepted: %v, want about %v", p.limit(), want)
 	}
-	// At a low rate, the rise is pacerIncrease per second.
-	p.limiter.SetLimit(4)
-	for range 4 {
+	// Seconds without a 429 probe upward, by pacerProbe (2%) a second.
+	start := p.limit()
+	for range 7 {
 		p.observe(http.StatusOK)
 	}
-	if l := p.limit(); l < 4.45 || l > 4.55 {
-		t.Fatalf("after 4 answers at 4/s: %v, want about 4.5", l)
+	if got := float64(p.limit() - start); got < 0.13 || got > 0.16 {
+		t.Fatalf("rose by %v over a second of answers, want about %v", got, pacerProbe*float64(start))
 	}
-	// Repeated throttling halves it down to the floor, never below.
-	for range 20 {
+	// Throttled seconds with nothing accepted cut the rate down to the floor.
+	for range 30 {
 		now = now.Add(time.Second)
 		p.observe(http.StatusTooManyRequests)
 	}
-	if p.limit() != pacerMinRate {
-		t.Fatalf("after many 429s: %v, want the floor %v", p.limit(), pacerMinRate)
-	}
-}
-
-func TestPacerFirstEstimateHasAFloor(t *testing.T) {
-	p := newPacer()
-	_ = p.wait(context.Background())
-	p.observe(http.StatusTooManyRequests)
-	if p.limit() != pacerFirstEstimate*pacerCut {
-		t.Fatalf("one request, one 429: %v, want %v", p.limit(), pacerFirstEstimate*pacerCut)
+	now = now.Add(time.Second)
+	p.observe(http.StatusOK)
+	if p.limit() < pacerMinRate || p.limit() > pacerMinRate+0.25 { // one answer has probed upward since
+		t.Fatalf("after many throttled seconds: %v, want the floor %v", p.limit(), pacerMinRate)
 	}
 }
 

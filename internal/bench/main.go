@@ -1,0 +1,166 @@
+// Command bench measures the provider end to end against the local KPS
+// stand-in and prints a table: plan time and provider memory for many reads,
+// next to Terraform's own floor, and waits and reads under a rate-limited API.
+// Run it from the repository root with make bench, or:
+//
+//	go run ./internal/bench -latency 25ms -sizes 100,300,1000
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
+)
+
+const (
+	benchToken   = "bench-token"
+	benchProject = "0123456789abcdef0123456789abcdef"
+	// parallelism is Terraform's default -parallelism.
+	parallelism = 10
+)
+
+type options struct {
+	latency    time.Duration
+	sizes      []int
+	rateLimit  int
+	waits      int
+	reads      int
+	skipReads  bool
+	skipLimits bool
+}
+
+func main() {
+	if runAsWrapper() {
+		return
+	}
+	var o options
+	var sizes string
+	flag.DurationVar(&o.latency, "latency", 25*time.Millisecond, "API latency added by the stand-in for the reads benchmark")
+	flag.StringVar(&sizes, "sizes", "100,300,1000", "numbers of data sources to plan")
+	flag.IntVar(&o.rateLimit, "rate", 8, "requests per second the rate-limited stand-in allows")
+	flag.IntVar(&o.waits, "waits", 40, "waits to run against the rate-limited stand-in")
+	flag.IntVar(&o.reads, "reads", 300, "reads to run against the rate-limited stand-in")
+	flag.BoolVar(&o.skipReads, "skip-reads", false, "skip the plan-time and memory benchmark")
+	flag.BoolVar(&o.skipLimits, "skip-limits", false, "skip the rate-limited benchmarks")
+	flag.Parse()
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "bench: bad size %q\n", s)
+			os.Exit(2)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	if err := run(context.Background(), o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench failed:", err)
+		os.Exit(1)
+	}
+}
+
+// bench holds what every scenario shares: a workspace whose provider runs
+// under the memory-measuring wrapper.
+type bench struct {
+	ws      *tfrun.Workspace
+	rssFile string
+	env     []string
+}
+
+func run(ctx context.Context, o options) error {
+	root, err := os.MkdirTemp("", "kps-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(root)
+	fmt.Fprintln(os.Stderr, "building the provider...")
+	ws, err := tfrun.New(ctx, root, ".")
+	if err != nil {
+		return err
+	}
+	b := &bench{ws: ws, rssFile: filepath.Join(root, "rss")}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	wrapDir := filepath.Join(root, "wrap")
+	if err := os.MkdirAll(wrapDir, 0o700); err != nil {
+		return err
+	}
+	if err := os.Symlink(self, filepath.Join(wrapDir, tfrun.ProviderBinary)); err != nil {
+		return err
+	}
+	if err := ws.UseBinDir(wrapDir); err != nil {
+		return err
+	}
+	b.env = []string{
+		envRealProvider + "=" + filepath.Join(ws.BinDir, tfrun.ProviderBinary),
+		envRSSFile + "=" + b.rssFile,
+		"HW_AUTH_TOKEN=" + benchToken, "HW_PROJECT_ID=" + benchProject,
+	}
+
+	fmt.Printf("# terraform-provider-kps benchmarks\n\nmachine: %s/%s, %d CPUs; %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), terraformVersion(ctx, ws))
+	if !o.skipReads {
+		if err := b.reads(ctx, o); err != nil {
+			return err
+		}
+	}
+	if !o.skipLimits {
+		if err := b.limits(ctx, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// serve starts a stand-in on loopback and returns its URL and a stop function.
+func serve(fake *kpsfake.Server) (string, func(), error) {
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	return "http://" + l.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+// timed runs terraform and returns its wall time, the provider's peak RSS in
+// MiB (0 when the provider did not run), and terraform's error.
+func (b *bench) timed(ctx context.Context, endpoint string, args ...string) (time.Duration, float64, string, error) {
+	_ = os.Remove(b.rssFile)
+	var out strings.Builder
+	start := time.Now()
+	err := b.ws.Run(ctx, &out, append(b.env, "HW_KPS_ENDPOINT="+endpoint), args...)
+	took := time.Since(start)
+	return took, peakRSS(b.rssFile), out.String(), err
+}
+
+// peakRSS is the largest peak the wrapper wrote, in MiB.
+func peakRSS(file string) float64 {
+	data, err := os.ReadFile(file) //nolint:gosec // the benchmark's own temporary file
+	if err != nil {
+		return 0
+	}
+	peak := 0
+	for _, line := range strings.Fields(string(data)) {
+		if kib, err := strconv.Atoi(line); err == nil && kib > peak {
+			peak = kib
+		}
+	}
+	return float64(peak) / 1024
+}
+
+func terraformVersion(ctx context.Context, ws *tfrun.Workspace) string {
+	var out strings.Builder
+	_ = ws.Run(ctx, &out, nil, "version")
+	return strings.SplitN(out.String(), "\n", 2)[0]
+}
