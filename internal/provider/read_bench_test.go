@@ -2,8 +2,8 @@ package provider
 
 import (
 	"context"
-	"io"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"runtime"
 	"testing"
@@ -20,7 +20,6 @@ import (
 // does over gRPC, to measure one data source read without Terraform around it.
 type readHarness struct {
 	server tfprotov6.ProviderServer
-	config *tfprotov6.DynamicValue
 }
 
 func newReadHarness(tb testing.TB, tasks int) *readHarness {
