@@ -101,11 +101,19 @@ func New(cfg Config) (*Client, error) {
 func newHTTPClient(insecure bool) *http.Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.Proxy = http.ProxyFromEnvironment
+	// Terraform runs ten operations at once by default; the standard two idle
+	// connections per host would close and reopen (and, over TLS, handshake
+	// again) most of them on every read.
+	transport.MaxIdleConnsPerHost = maxIdleConnsPerHost
 	if insecure {
 		transport.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for it with insecure = true
 	}
 	return &http.Client{Transport: transport}
 }
+
+// maxIdleConnsPerHost keeps a connection for each of Terraform's default ten
+// concurrent operations, with room for a raised -parallelism.
+const maxIdleConnsPerHost = 32
 
 // Task is one key-pair task as the API reports it.
 type Task struct {
