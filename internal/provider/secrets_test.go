@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -67,6 +68,9 @@ resource "kps_keypair_task_wait" "w" { task_id = "task-1" }
 	}
 	if !strings.Contains(string(logs), "KPS request") || !strings.Contains(string(logs), "KPS response body") {
 		t.Fatal("the log has no KPS request lines: it cannot show the token is masked")
+	}
+	if !regexp.MustCompile(`\[INFO\].*KPS task status changed.*task_status=SUCCESS_RESET`).Match(logs) {
+		t.Error("the wait did not log its status change at INFO")
 	}
 	if strings.Contains(string(logs), testToken) {
 		t.Fatal("the token appears in the TRACE log")
