@@ -17,29 +17,19 @@ func (b *bench) limits(ctx context.Context, o options) error {
 	fmt.Println("|---|---|---|---|---|---|---|---|")
 
 	// Waits: task i ends between 3 and 5 s after its first poll. Terraform
-	// runs ten at a time, so no schedule can beat their durations summed / 10.
+	// runs ten at a time, so no schedule can beat their durations summed / 10
+	// (nor the longest of them).
 	fake := kpsfake.New(benchToken, kpsfake.WithRateLimit(o.rateLimit))
-	var total time.Duration
+	var total, longest time.Duration
 	for i := range o.waits {
 		end := 3*time.Second + time.Duration(i)*2*time.Second/time.Duration(max(1, o.waits-1))
-		total += end
+		total, longest = total+end, max(longest, end)
 		fake.AddTask(benchProject, fmt.Sprintf("w%d", i), kpsfake.Task{ServerID: "s", Timeline: []kpsfake.Step{
 			{Status: "RUNNING_RESET"}, {At: end, Status: "SUCCESS_RESET"},
 		}})
 	}
-	waitsFloor := total / parallelism
-	if err := b.ws.WriteConfig(fmt.Sprintf(`
-terraform {
-  required_providers {
-    kps = { source = "kpsops/kps" }
-  }
-}
-provider "kps" {}
-resource "kps_keypair_task_wait" "w" {
-  count   = %d
-  task_id = "w${count.index}"
-}
-`, o.waits)); err != nil {
+	waitsFloor := max(total/parallelism, longest)
+	if err := b.ws.WriteConfig(counted("resource \"kps_keypair_task_wait\"", "w", o.waits)); err != nil {
 		return err
 	}
 	if err := b.limited(ctx, fake, fmt.Sprintf("%d waits (tasks of 3 to 5 s)", o.waits), waitsFloor, o.waits,
@@ -49,21 +39,8 @@ resource "kps_keypair_task_wait" "w" {
 
 	// Reads: the floor is what the limit allows.
 	fake = kpsfake.New(benchToken, kpsfake.WithRateLimit(o.rateLimit))
-	for i := range o.reads {
-		fake.AddTask(benchProject, fmt.Sprintf("t%d", i), kpsfake.Task{ServerID: "s", Timeline: []kpsfake.Step{{Status: "SUCCESS_RESET"}}})
-	}
-	if err := b.ws.WriteConfig(fmt.Sprintf(`
-terraform {
-  required_providers {
-    kps = { source = "kpsops/kps" }
-  }
-}
-provider "kps" {}
-data "kps_keypair_task" "t" {
-  count   = %d
-  task_id = "t${count.index}"
-}
-`, o.reads)); err != nil {
+	addEndedTasks(fake, "t", o.reads)
+	if err := b.ws.WriteConfig(counted("data \"kps_keypair_task\"", "t", o.reads)); err != nil {
 		return err
 	}
 	readsFloor := time.Duration(o.reads) * time.Second / time.Duration(o.rateLimit)

@@ -133,6 +133,31 @@ func serve(fake *kpsfake.Server) (string, func(), error) {
 	return "http://" + l.Addr().String(), func() { _ = srv.Close() }, nil
 }
 
+// counted is a configuration of the kps provider, configured from the
+// environment, with count instances of kind (a data source or resource type)
+// whose task IDs are prefix0, prefix1, ...
+func counted(kind, prefix string, count int) string {
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    kps = { source = "kpsops/kps" }
+  }
+}
+provider "kps" {}
+%s "t" {
+  count   = %d
+  task_id = "%s${count.index}"
+}
+`, kind, count, prefix)
+}
+
+// addEndedTasks scripts tasks prefix0 ... prefix<n-1>, each already ended.
+func addEndedTasks(fake *kpsfake.Server, prefix string, n int) {
+	for i := range n {
+		fake.AddTask(benchProject, fmt.Sprintf("%s%d", prefix, i), kpsfake.Task{ServerID: "s", Timeline: []kpsfake.Step{{Status: "SUCCESS_RESET"}}})
+	}
+}
+
 // timed runs terraform and returns its wall time, the provider's peak RSS in
 // MiB (0 when the provider did not run), and terraform's error.
 func (b *bench) timed(ctx context.Context, endpoint string, args ...string) (time.Duration, float64, string, error) {

@@ -17,9 +17,7 @@ func (b *bench) reads(ctx context.Context, o options) error {
 	fmt.Println("|---|---|---|---|---|---|---|")
 	for _, n := range o.sizes {
 		fake := kpsfake.New(benchToken, kpsfake.WithLatency(o.latency))
-		for i := range n {
-			fake.AddTask(benchProject, fmt.Sprintf("t%d", i), kpsfake.Task{ServerID: "s", Timeline: []kpsfake.Step{{Status: "SUCCESS_RESET"}}})
-		}
+		addEndedTasks(fake, "t", n)
 		endpoint, stop, err := serve(fake)
 		if err != nil {
 			return err
@@ -40,18 +38,7 @@ resource "terraform_data" "t" {
 			return fmt.Errorf("floor plan for N=%d: %w\n%s", n, err, out)
 		}
 
-		if err := b.ws.WriteConfig(fmt.Sprintf(`
-terraform {
-  required_providers {
-    kps = { source = "kpsops/kps" }
-  }
-}
-provider "kps" {}
-data "kps_keypair_task" "t" {
-  count   = %d
-  task_id = "t${count.index}"
-}
-`, n)); err != nil {
+		if err := b.ws.WriteConfig(counted("data \"kps_keypair_task\"", "t", n)); err != nil {
 			stop()
 			return err
 		}

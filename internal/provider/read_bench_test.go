@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
@@ -20,6 +19,9 @@ import (
 // does over gRPC, to measure one data source read without Terraform around it.
 type readHarness struct {
 	server tfprotov6.ProviderServer
+	// ctx carries a provider root logger, as Terraform's gRPC layer gives
+	// every call, so that the provider's own logging is measured too.
+	ctx context.Context
 }
 
 func newReadHarness(tb testing.TB, tasks int) *readHarness {
@@ -31,51 +33,20 @@ func newReadHarness(tb testing.TB, tasks int) *readHarness {
 	srv := httptest.NewServer(fake)
 	tb.Cleanup(srv.Close)
 
-	server, err := providerserver.NewProtocol6WithError(New("bench")())()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	server := protocolServer(tb)
 	ctx := context.Background()
-	if _, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err != nil {
-		tb.Fatal(err)
-	}
-	str := func(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
-	providerType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"region": tftypes.String, "project_id": tftypes.String, "token": tftypes.String, "endpoint": tftypes.String,
-		"cloud": tftypes.String, "insecure": tftypes.Bool, "max_retries": tftypes.Number,
-	}}
-	providerConfig, err := tfprotov6.NewDynamicValue(providerType, tftypes.NewValue(providerType, map[string]tftypes.Value{
-		"region": tftypes.NewValue(tftypes.String, nil), "project_id": str(testProject), "token": str(testToken),
-		"endpoint": str(srv.URL), "cloud": tftypes.NewValue(tftypes.String, nil),
-		"insecure": tftypes.NewValue(tftypes.Bool, nil), "max_retries": tftypes.NewValue(tftypes.Number, nil),
-	}))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: &providerConfig})
+	providerConfig := objectValue(tb, providerConfigType, map[string]tftypes.Value{
+		"project_id": stringValue(testProject), "token": stringValue(testToken), "endpoint": stringValue(srv.URL),
+	})
+	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: providerConfig})
 	if err != nil || len(resp.Diagnostics) > 0 {
 		tb.Fatalf("configure: %v %v", err, resp.Diagnostics)
 	}
-	return &readHarness{server: server}
+	return &readHarness{server: server, ctx: tflogtest.RootLogger(context.Background(), io.Discard)}
 }
 
-var dataSourceType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-	"task_id": tftypes.String, "project_id": tftypes.String, "id": tftypes.String, "task_status": tftypes.String,
-	"server_id": tftypes.String, "phase": tftypes.String, "operation": tftypes.String,
-	"terminal": tftypes.Bool, "succeeded": tftypes.Bool,
-}}
-
 func (h *readHarness) read(tb testing.TB, taskID string) {
-	values := map[string]tftypes.Value{}
-	for name, typ := range dataSourceType.AttributeTypes {
-		values[name] = tftypes.NewValue(typ, nil)
-	}
-	values["task_id"] = tftypes.NewValue(tftypes.String, taskID)
-	config, err := tfprotov6.NewDynamicValue(dataSourceType, tftypes.NewValue(dataSourceType, values))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	resp, err := h.server.ReadDataSource(tflogtest.RootLogger(context.Background(), io.Discard), &tfprotov6.ReadDataSourceRequest{TypeName: "kps_keypair_task", Config: &config})
+	resp, err := h.server.ReadDataSource(h.ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "kps_keypair_task", Config: readConfig(tb, taskID)})
 	if err != nil || len(resp.Diagnostics) > 0 {
 		tb.Fatalf("read: %v %v", err, resp.Diagnostics)
 	}
