@@ -38,10 +38,6 @@ type Config struct {
 	RetryWaitMin, RetryWaitMax time.Duration
 	// RequestTimeout bounds each attempt; zero means DefaultRequestTimeout.
 	RequestTimeout time.Duration
-
-	// HTTPClient replaces the client built from Insecure, for tests. Its
-	// redirect policy is overridden: redirects are never followed.
-	HTTPClient *http.Client
 }
 
 // Client reads KPS tasks. It is safe for concurrent use, and one provider
@@ -58,28 +54,6 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Endpoint == nil {
 		return nil, errors.New("kps: no endpoint configured")
 	}
-	httpClient := cfg.HTTPClient
-	if httpClient == nil {
-		httpClient = newHTTPClient(cfg.Insecure)
-	} else {
-		c := *httpClient
-		httpClient = &c
-	}
-	httpClient.Timeout = DefaultRequestTimeout
-	if cfg.RequestTimeout > 0 {
-		httpClient.Timeout = cfg.RequestTimeout
-	}
-	// A redirect would carry the token to whatever host it names. The API has
-	// no reason to redirect, so one is reported as an error instead.
-	httpClient.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	transport := httpClient.Transport
-	if transport == nil {
-		transport = http.DefaultTransport
-	}
-	// Logging sits under pacing, so that a log line's duration is the
-	// request's own and not its wait for the budget.
-	httpClient.Transport = pacingTransport{pacer: newPacer(), next: loggingTransport{next: transport}}
-
 	if cfg.MaxRetries < 0 {
 		return nil, errors.New("kps: MaxRetries must not be negative")
 	}
@@ -90,15 +64,21 @@ func New(cfg Config) (*Client, error) {
 	if waitMax <= 0 {
 		waitMax = DefaultRetryWaitMax
 	}
+	timeout := DefaultRequestTimeout
+	if cfg.RequestTimeout > 0 {
+		timeout = cfg.RequestTimeout
+	}
 	return &Client{
 		endpoint: cfg.Endpoint, token: cfg.Token, userAgent: cfg.UserAgent,
-		http: newRetryingClient(httpClient, cfg.MaxRetries, waitMin, max(waitMin, waitMax)),
+		http: newRetryingClient(newHTTPClient(cfg.Insecure, timeout), cfg.MaxRetries, waitMin, max(waitMin, waitMax)),
 	}, nil
 }
 
-// newHTTPClient honours HTTPS_PROXY and NO_PROXY, and SSL_CERT_FILE and
-// SSL_CERT_DIR through Go's system certificate pool, as every Go program does.
-func newHTTPClient(insecure bool) *http.Client {
+// newHTTPClient makes one attempt of a request: paced, logged, bounded by
+// timeout, never following a redirect. It honours HTTPS_PROXY and NO_PROXY,
+// and SSL_CERT_FILE and SSL_CERT_DIR through Go's system certificate pool, as
+// every Go program does.
+func newHTTPClient(insecure bool, timeout time.Duration) *http.Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.Proxy = http.ProxyFromEnvironment
 	// Terraform runs ten operations at once by default; the standard two idle
@@ -108,7 +88,15 @@ func newHTTPClient(insecure bool) *http.Client {
 	if insecure {
 		transport.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for it with insecure = true
 	}
-	return &http.Client{Transport: transport}
+	return &http.Client{
+		// Logging sits under pacing, so that a log line's duration is the
+		// request's own and not its wait for the budget.
+		Transport: pacingTransport{pacer: newPacer(), next: loggingTransport{next: transport}},
+		Timeout:   timeout,
+		// A redirect would carry the token to whatever host it names. The API
+		// has no reason to redirect, so one is reported as an error instead.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
 // maxIdleConnsPerHost keeps a connection for each of Terraform's default ten
@@ -165,7 +153,7 @@ func (c *Client) get(ctx context.Context, u *url.URL) (*response, error) {
 	defer resp.Body.Close()
 
 	body, tooLarge, err := readLimited(resp.Body)
-	logBody(ctx, req.Request, body)
+	logBody(ctx, req.Request, body, c.token)
 	if err != nil {
 		return nil, &RequestError{Method: req.Method, URL: u.String(), Attempts: *attempts, Err: fmt.Errorf("reading the response body: %w", err)}
 	}

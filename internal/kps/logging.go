@@ -3,6 +3,7 @@ package kps
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -48,11 +49,22 @@ func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// logBody logs the final answer's body at TRACE; the subsystem masks the token.
-func logBody(ctx context.Context, req *http.Request, body []byte) {
-	tflog.SubsystemTrace(ctx, LogSubsystem, "KPS response body", map[string]any{
-		"url": req.URL.String(), "body": string(body),
-	})
+// maxLoggedBody is as much of a body as a log line shows: a task is a few
+// hundred bytes, and an error page needs no more to be recognised.
+const maxLoggedBody = 4 << 10
+
+// logBody logs the final answer's body at TRACE. The token is masked before
+// the body is cut, so that a cut cannot leave part of it unmasked.
+func logBody(ctx context.Context, req *http.Request, body []byte, token string) {
+	text := string(body)
+	if token != "" {
+		text = strings.ReplaceAll(text, token, "***")
+	}
+	fields := map[string]any{"url": req.URL.String(), "body": text[:min(len(text), maxLoggedBody)]}
+	if len(body) > maxLoggedBody {
+		fields["body_bytes"] = len(body)
+	}
+	tflog.SubsystemTrace(ctx, LogSubsystem, "KPS response body", fields)
 }
 
 type attemptCounterKey struct{}
