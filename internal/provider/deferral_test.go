@@ -13,7 +13,7 @@ import (
 // than given an error. (Terraform 1.11 without experiments does not offer
 // deferral, so the acceptance tests see the error; this drives the protocol.)
 func TestReadDeferredWhenProviderConfigUnknown(t *testing.T) {
-	server := protocolServer(t)
+	server := loadedServer(t)
 	ctx := context.Background()
 	config := objectValue(t, providerConfigType, map[string]tftypes.Value{
 		"project_id": stringValue(testProject),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -24,13 +23,10 @@ var dataSourceType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 	"terminal": tftypes.Bool, "succeeded": tftypes.Bool,
 }}
 
-// protocolServer is the provider's protocol server, with its schemas loaded.
-func protocolServer(tb testing.TB) tfprotov6.ProviderServer {
+// loadedServer is the provider's protocol server, with its schemas loaded.
+func loadedServer(tb testing.TB) tfprotov6.ProviderServer {
 	tb.Helper()
-	server, err := providerserver.NewProtocol6WithError(New("test")())()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	server := NewServer("test")()
 	if _, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{}); err != nil {
 		tb.Fatal(err)
 	}

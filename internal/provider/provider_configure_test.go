@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -78,7 +77,7 @@ func TestAccProvider_processEnvironment(t *testing.T) {
 	t.Setenv(envProjectID, testProject)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-			TypeName: providerserver.NewProtocol6WithError(New("test")()),
+			TypeName: func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
 		},
 		Steps: []resource.TestStep{{Config: readTask, ConfigStateChecks: statusIs("RUNNING_BIND")}},
 	})

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
@@ -26,7 +25,7 @@ func factoriesWithEnv(env map[string]string) map[string]func() (tfprotov6.Provid
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		TypeName: func() (tfprotov6.ProviderServer, error) {
 			p := &kpsProvider{version: "test", getenv: func(name string) string { return env[name] }, retryWait: 20 * time.Millisecond}
-			return providerserver.NewProtocol6WithError(p)()
+			return protocolServer(p), nil
 		},
 	}
 }
