@@ -15,17 +15,25 @@ package releasectx
 
 import (
 	"context"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
-// releasable forwards to ctx until released; afterwards it is a cancelled,
-// empty context.
+// releasable forwards to a context until released; afterwards it is a
+// cancelled, empty context. Logging looks up context values many times a
+// call, so the forwarding is an atomic load, not a lock.
 type releasable struct {
-	mu  sync.RWMutex
-	ctx context.Context // nil once released
+	ctx atomic.Pointer[holder] // nil once released
+}
+
+type holder struct{ ctx context.Context }
+
+func newReleasable(ctx context.Context) *releasable {
+	r := &releasable{}
+	r.ctx.Store(&holder{ctx})
+	return r
 }
 
 var closed = func() chan struct{} {
@@ -35,9 +43,10 @@ var closed = func() chan struct{} {
 }()
 
 func (r *releasable) live() context.Context {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return r.ctx
+	if h := r.ctx.Load(); h != nil {
+		return h.ctx
+	}
+	return nil
 }
 
 func (r *releasable) Deadline() (time.Time, bool) {
@@ -68,15 +77,11 @@ func (r *releasable) Value(key any) any {
 	return nil
 }
 
-func (r *releasable) release() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.ctx = nil
-}
+func (r *releasable) release() { r.ctx.Store(nil) }
 
 // call runs f with a context that is released when f returns.
 func call[Req, Resp any](ctx context.Context, req Req, f func(context.Context, Req) (Resp, error)) (Resp, error) {
-	r := &releasable{ctx: ctx}
+	r := newReleasable(ctx)
 	defer r.release()
 	return f(r, req)
 }

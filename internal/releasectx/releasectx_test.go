@@ -85,7 +85,7 @@ func TestCancellationReachesTheCall(t *testing.T) {
 
 func TestChildContextsFollowTheCall(t *testing.T) {
 	parent, cancel := context.WithCancel(context.Background())
-	r := &releasable{ctx: parent}
+	r := newReleasable(parent)
 	child, cancelChild := context.WithCancel(r)
 	defer cancelChild()
 	cancel()
