@@ -33,6 +33,21 @@ func loadedServer(tb testing.TB) tfprotov6.ProviderServer {
 	return server
 }
 
+// configuredServer is the provider's protocol server configured with the
+// test token and project against endpoint.
+func configuredServer(tb testing.TB, endpoint string) tfprotov6.ProviderServer {
+	tb.Helper()
+	server := loadedServer(tb)
+	config := objectValue(tb, providerConfigType, map[string]tftypes.Value{
+		"project_id": stringValue(testProject), "token": stringValue(testToken), "endpoint": stringValue(endpoint),
+	})
+	resp, err := server.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: config})
+	if err != nil || len(resp.Diagnostics) > 0 {
+		tb.Fatalf("configure: %v %v", err, resp.Diagnostics)
+	}
+	return server
+}
+
 // objectValue is an object of typ with the given attributes and every other null.
 func objectValue(tb testing.TB, typ tftypes.Object, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
 	tb.Helper()

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
@@ -30,16 +29,7 @@ func newReadHarness(tb testing.TB, tasks int) *readHarness {
 	srv := httptest.NewServer(fake)
 	tb.Cleanup(srv.Close)
 
-	server := loadedServer(tb)
-	ctx := context.Background()
-	providerConfig := objectValue(tb, providerConfigType, map[string]tftypes.Value{
-		"project_id": stringValue(testProject), "token": stringValue(testToken), "endpoint": stringValue(srv.URL),
-	})
-	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: providerConfig})
-	if err != nil || len(resp.Diagnostics) > 0 {
-		tb.Fatalf("configure: %v %v", err, resp.Diagnostics)
-	}
-	return &readHarness{server: server}
+	return &readHarness{server: configuredServer(tb, srv.URL)}
 }
 
 // read reads taskID. Each call gets a context with its own root logger, as
