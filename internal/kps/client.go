@@ -46,6 +46,7 @@ type Client struct {
 	endpoint  *url.URL
 	token     string
 	userAgent string
+	timeout   time.Duration // of one attempt
 	http      *retryablehttp.Client
 }
 
@@ -69,7 +70,7 @@ func New(cfg Config) (*Client, error) {
 		timeout = cfg.RequestTimeout
 	}
 	return &Client{
-		endpoint: cfg.Endpoint, token: cfg.Token, userAgent: cfg.UserAgent,
+		endpoint: cfg.Endpoint, token: cfg.Token, userAgent: cfg.UserAgent, timeout: timeout,
 		http: newRetryingClient(newHTTPClient(cfg.Insecure, timeout), cfg.MaxRetries, waitMin, max(waitMin, waitMax)),
 	}, nil
 }
@@ -148,19 +149,33 @@ func (c *Client) get(ctx context.Context, u *url.URL) (*response, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, &RequestError{Method: req.Method, URL: u.String(), Attempts: *attempts, Err: unwrapURLError(err)}
+		return nil, c.noAnswer(ctx, req.Method, u, *attempts, err)
 	}
 	defer resp.Body.Close()
 
 	body, tooLarge, err := readLimited(resp.Body)
 	logBody(ctx, req.Request, body, c.token)
 	if err != nil {
-		return nil, &RequestError{Method: req.Method, URL: u.String(), Attempts: *attempts, Err: fmt.Errorf("reading the response body: %w", err)}
+		return nil, c.noAnswer(ctx, req.Method, u, *attempts, fmt.Errorf("reading the response body: %w", err))
 	}
 	return &response{
 		method: req.Method, url: u.String(), status: resp.StatusCode, header: resp.Header,
 		body: body, tooLarge: tooLarge, token: c.token, received: time.Now(), attempts: *attempts,
 	}, nil
+}
+
+// noAnswer describes a request that got no usable answer. Whether trying
+// again may help is decided here, where the caller's context tells a
+// cancelled request from an attempt that timed out.
+func (c *Client) noAnswer(ctx context.Context, method string, u *url.URL, attempts int, err error) *RequestError {
+	cause := unwrapURLError(err)
+	if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		cause = fmt.Errorf("no answer within %s, the limit for one attempt: %w", c.timeout, cause)
+	}
+	return &RequestError{
+		Method: method, URL: u.String(), Attempts: attempts, Err: cause,
+		Transient: ctx.Err() == nil && transientTransportError(err),
+	}
 }
 
 // newRequest builds an authenticated GET of u.

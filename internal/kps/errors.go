@@ -1,7 +1,6 @@
 package kps
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -115,24 +114,28 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &re) && re.IsNotFound()
 }
 
-// IsTransient reports whether err may go away by itself: no answer at all
-// (but not a cancelled request), throttling, or a server-side failure. Such
-// errors are retried; every other answer is final.
+// IsTransient reports whether err may go away by itself: throttling, a
+// server-side failure, or no answer at all (but not a cancelled request, nor
+// one that failed in a way that will not pass, such as an untrusted TLS
+// certificate). The client retries such errors, and a wait polls on after
+// them; every other error is final.
 func IsTransient(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
 	var re *ResponseError
 	if errors.As(err, &re) {
-		switch re.StatusCode {
-		case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-			http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			return true
-		}
-		return false
+		return transientStatus(re.StatusCode)
 	}
 	var rq *RequestError
-	return errors.As(err, &rq)
+	return errors.As(err, &rq) && rq.Transient
+}
+
+// transientStatus is the statuses that mean "try again".
+func transientStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 // RetryAfter returns the wait the API asked for with err, if any.
@@ -151,6 +154,9 @@ type RequestError struct {
 	URL      string
 	Attempts int
 	Err      error
+	// Transient is whether trying again may help: false once the caller has
+	// cancelled, or for failures that will not pass (see IsTransient).
+	Transient bool
 }
 
 func (e *RequestError) Error() string {

@@ -11,7 +11,7 @@ import (
 
 func TestIsTransient(t *testing.T) {
 	transient := []error{
-		&RequestError{Method: "GET", URL: "u", Err: errors.New("connection refused")},
+		&RequestError{Method: "GET", URL: "u", Err: errors.New("connection refused"), Transient: true},
 		&ResponseError{StatusCode: 429}, &ResponseError{StatusCode: 500}, &ResponseError{StatusCode: 502, Problem: "html"},
 		&ResponseError{StatusCode: 503}, &ResponseError{StatusCode: 504},
 		fmt.Errorf("wrapped: %w", &ResponseError{StatusCode: 503}),
@@ -20,7 +20,7 @@ func TestIsTransient(t *testing.T) {
 		&ResponseError{StatusCode: 400}, &ResponseError{StatusCode: 401}, &ResponseError{StatusCode: 403},
 		&ResponseError{StatusCode: 404}, &ResponseError{StatusCode: 302}, &ResponseError{StatusCode: 501},
 		&ResponseError{StatusCode: 200, Problem: "not JSON"},
-		&RequestError{Err: context.Canceled}, &RequestError{Err: context.DeadlineExceeded},
+		&RequestError{Err: context.Canceled}, &RequestError{Err: errors.New("x509: unknown authority")},
 		errors.New("task_id is not valid"),
 	}
 	for _, err := range transient {

@@ -44,15 +44,17 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 		return false, ctx.Err()
 	}
 	if err != nil {
-		// The library's policy knows which transport errors are final.
-		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+		return transientTransportError(err), nil
 	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true, nil
-	}
-	return false, nil
+	return transientStatus(resp.StatusCode), nil
+}
+
+// transientTransportError reports whether a request that got no answer may
+// get one if tried again. The library's policy knows which transport errors
+// are final: an untrusted certificate, a bad scheme or header.
+func transientTransportError(err error) bool {
+	retry, _ := retryablehttp.DefaultRetryPolicy(context.Background(), nil, err)
+	return retry
 }
 
 // backoff doubles from waitMin to waitMax, each pause drawn between half and

@@ -158,3 +158,44 @@ func TestRequestsAreLoggedWithTheTokenMasked(t *testing.T) {
 		t.Fatalf("%d request and %d body entries, want 2 and 1:\n%s", requests, bodies, logs)
 	}
 }
+
+// TestNoAnswerClassification: what a wait does after the client gives up
+// depends on IsTransient. An attempt that timed out may be answered next
+// time; a request the caller cancelled, or one to a server whose certificate
+// is not trusted, will not.
+func TestNoAnswerClassification(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(2 * time.Second):
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	u, _ := kps.ParseEndpoint(slow.URL)
+	client, err := kps.New(kps.Config{Endpoint: u, Token: testToken, RequestTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.GetTask(context.Background(), testProject, "t")
+	if !kps.IsTransient(err) || !strings.Contains(err.Error(), "no answer within 50ms") {
+		t.Errorf("an attempt that timed out: %v (transient %v), want a transient error naming the limit", err, kps.IsTransient(err))
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	client, _ = kps.New(kps.Config{Endpoint: u, Token: testToken})
+	if _, err := client.GetTask(ctx, testProject, "t"); kps.IsTransient(err) {
+		t.Errorf("a request whose caller gave up: %v is transient", err)
+	}
+
+	tlsServer := httptest.NewTLSServer(http.NotFoundHandler())
+	defer tlsServer.Close()
+	u, _ = kps.ParseEndpoint(tlsServer.URL)
+	client, _ = kps.New(kps.Config{Endpoint: u, Token: testToken, MaxRetries: 3,
+		RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	_, err = client.GetTask(context.Background(), testProject, "t")
+	var rq *kps.RequestError
+	if !errors.As(err, &rq) || kps.IsTransient(err) || rq.Attempts != 1 || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("an untrusted certificate: %v, want one final attempt", err)
+	}
+}

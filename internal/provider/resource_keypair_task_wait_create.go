@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -33,7 +34,7 @@ func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.Creat
 	// The schema's validator has already checked the duration.
 	interval, err := time.ParseDuration(plan.PollInterval.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(pathPollInterval, "Invalid poll_interval", err.Error())
+		resp.Diagnostics.AddAttributeError(path.Root("poll_interval"), "Invalid poll_interval", err.Error())
 		return
 	}
 

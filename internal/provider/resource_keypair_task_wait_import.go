@@ -7,14 +7,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
-
-var pathPollInterval = path.Root("poll_interval")
 
 // ImportState takes "<task_id>" or "<project_id>/<task_id>", reads the task
 // once and records it as it stands, with the optional settings at their

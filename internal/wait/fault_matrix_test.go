@@ -40,6 +40,7 @@ func TestFaultMatrix(t *testing.T) {
 		{"connection reset", []kpsfake.Fault{{Kind: kpsfake.FaultReset}}, outcome{true, true, ""}},
 		{"slow answer (past the attempt timeout)", []kpsfake.Fault{{Kind: kpsfake.FaultSlow, Delay: 2 * time.Second}}, outcome{true, true, ""}},
 		{"503 seven times (beyond max_retries)", repeat(kpsfake.Fault{Status: 503, Code: "APIGW.0203"}, 7), outcome{false, true, "after 6 attempts"}},
+		{"slow answer seven times (beyond max_retries)", repeat(kpsfake.Fault{Kind: kpsfake.FaultSlow, Delay: time.Second}, 7), outcome{false, true, "no answer within"}},
 		{"cut-off JSON", []kpsfake.Fault{{Kind: kpsfake.FaultTruncated}}, outcome{false, false, "not valid JSON"}},
 		{"empty body", []kpsfake.Fault{{Kind: kpsfake.FaultEmpty}}, outcome{false, false, "not valid JSON"}},
 		{"body over 1 MiB", []kpsfake.Fault{{Kind: kpsfake.FaultOversized}}, outcome{false, false, "larger than 1 MiB"}},

@@ -78,19 +78,16 @@ func (e *InterruptedError) Error() string {
 func (w Waiter) Wait(ctx context.Context, read ReadFunc) (Result, error) {
 	start := w.Clock.Now()
 	deadline := start.Add(w.Timeout)
-	var (
-		last    kps.Task
-		seen    bool
-		lastErr error
-		polls   int
-	)
-	for n := 0; ; n++ {
-		polls++
+	// lastStatus is empty until a read succeeds: the client refuses an
+	// answer without a status.
+	var lastStatus string
+	var lastErr error
+	for polls := 1; ; polls++ {
 		task, err := read(ctx)
 		now := w.Clock.Now()
 		switch {
 		case ctx.Err() != nil:
-			return Result{}, w.interrupted(now.Sub(start), last, seen)
+			return Result{}, &InterruptedError{Waited: now.Sub(start), LastStatus: lastStatus}
 		case err != nil && !kps.IsTransient(err):
 			return Result{}, err
 		case err != nil:
@@ -100,10 +97,10 @@ func (w Waiter) Wait(ctx context.Context, read ReadFunc) (Result, error) {
 			}
 		default:
 			lastErr = nil
-			if (!seen || task.Status.Raw != last.Status.Raw) && w.Observer.StatusChanged != nil {
+			if task.Status.Raw != lastStatus && w.Observer.StatusChanged != nil {
 				w.Observer.StatusChanged(ctx, task, now.Sub(start))
 			}
-			last, seen = task, true
+			lastStatus = task.Status.Raw
 			if task.Status.Terminal() {
 				return Result{Task: task, CompletedAt: now, Polls: polls}, nil
 			}
@@ -111,30 +108,18 @@ func (w Waiter) Wait(ctx context.Context, read ReadFunc) (Result, error) {
 
 		remaining := deadline.Sub(now)
 		if remaining <= 0 {
-			status := ""
-			if seen {
-				status = last.Status.Raw
-			}
-			return Result{}, &TimeoutError{Waited: now.Sub(start), LastStatus: status, LastErr: lastErr, Polls: polls}
+			return Result{}, &TimeoutError{Waited: now.Sub(start), LastStatus: lastStatus, LastErr: lastErr, Polls: polls}
 		}
-		pause := w.Schedule.Pause(n)
+		pause := w.Schedule.Pause(polls - 1)
 		if ra := min(kps.RetryAfter(err), kps.MaxRetryAfter); ra > pause {
 			pause = ra
 		}
 		// The last poll falls on the deadline, so that a task ending just in
 		// time is still seen to end.
 		if err := w.Clock.Sleep(ctx, min(pause, remaining)); err != nil {
-			return Result{}, w.interrupted(w.Clock.Now().Sub(start), last, seen)
+			return Result{}, &InterruptedError{Waited: w.Clock.Now().Sub(start), LastStatus: lastStatus}
 		}
 	}
-}
-
-func (w Waiter) interrupted(waited time.Duration, last kps.Task, seen bool) error {
-	e := &InterruptedError{Waited: waited}
-	if seen {
-		e.LastStatus = last.Status.Raw
-	}
-	return e
 }
 
 // IsInterrupted reports whether err is a wait cut short by cancellation.

@@ -134,7 +134,7 @@ func failure(err error) func() (kps.Task, error) {
 func TestWaitRidesOutTransientFailures(t *testing.T) {
 	clock := newFakeClock()
 	read, reads := scripted(
-		failure(&kps.RequestError{Method: "GET", URL: "u", Err: errors.New("connection reset by peer")}),
+		failure(&kps.RequestError{Method: "GET", URL: "u", Err: errors.New("connection reset by peer"), Transient: true}),
 		failure(&kps.ResponseError{StatusCode: 502, Problem: "html"}),
 		status("RUNNING_RESET"),
 		failure(&kps.ResponseError{StatusCode: 503}),
