@@ -15,9 +15,6 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// AuthTokenHeader carries the IAM user token on every request.
-const AuthTokenHeader = "X-Auth-Token" //nolint:gosec // a header name, not a credential
-
 // DefaultRequestTimeout bounds one attempt, so that a gateway that accepts the
 // connection and never answers cannot hold a Terraform run until its own
 // timeout; the attempt is then retried like any request that got no answer.
@@ -25,8 +22,9 @@ const DefaultRequestTimeout = 30 * time.Second
 
 // Config is what a Client needs. Endpoint must already have passed ParseEndpoint.
 type Config struct {
-	Endpoint  *url.URL
-	Token     string
+	Endpoint *url.URL
+	// Auth authenticates every attempt of every request.
+	Auth      Authorizer
 	UserAgent string
 	Insecure  bool // skip TLS certificate verification
 
@@ -44,7 +42,8 @@ type Config struct {
 // instance shares one Client among all its data sources and resources.
 type Client struct {
 	endpoint  *url.URL
-	token     string
+	auth      Authorizer
+	secrets   masker
 	userAgent string
 	timeout   time.Duration // of one attempt
 	http      *retryablehttp.Client
@@ -54,6 +53,9 @@ type Client struct {
 func New(cfg Config) (*Client, error) {
 	if cfg.Endpoint == nil {
 		return nil, errors.New("kps: no endpoint configured")
+	}
+	if cfg.Auth == nil {
+		return nil, errors.New("kps: no credentials configured")
 	}
 	if cfg.MaxRetries < 0 {
 		return nil, errors.New("kps: MaxRetries must not be negative")
@@ -70,16 +72,16 @@ func New(cfg Config) (*Client, error) {
 		timeout = cfg.RequestTimeout
 	}
 	return &Client{
-		endpoint: cfg.Endpoint, token: cfg.Token, userAgent: cfg.UserAgent, timeout: timeout,
-		http: newRetryingClient(newHTTPClient(cfg.Insecure, timeout), cfg.MaxRetries, waitMin, max(waitMin, waitMax)),
+		endpoint: cfg.Endpoint, auth: cfg.Auth, secrets: masker(cfg.Auth.Secrets()), userAgent: cfg.UserAgent, timeout: timeout,
+		http: newRetryingClient(newHTTPClient(cfg.Auth, cfg.Insecure, timeout), cfg.MaxRetries, waitMin, max(waitMin, waitMax)),
 	}, nil
 }
 
-// newHTTPClient makes one attempt of a request: paced, logged, bounded by
-// timeout, never following a redirect. It honours HTTPS_PROXY and NO_PROXY,
+// newHTTPClient makes one attempt of a request: paced, authorised, logged,
+// bounded by timeout, never following a redirect. It honours HTTPS_PROXY and NO_PROXY,
 // and SSL_CERT_FILE and SSL_CERT_DIR through Go's system certificate pool, as
 // every Go program does.
-func newHTTPClient(insecure bool, timeout time.Duration) *http.Client {
+func newHTTPClient(auth Authorizer, insecure bool, timeout time.Duration) *http.Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.Proxy = http.ProxyFromEnvironment
 	// Terraform runs ten operations at once by default; the standard two idle
@@ -91,8 +93,10 @@ func newHTTPClient(insecure bool, timeout time.Duration) *http.Client {
 	}
 	return &http.Client{
 		// Logging sits under pacing, so that a log line's duration is the
-		// request's own and not its wait for the budget.
-		Transport: pacingTransport{pacer: newPacer(), next: loggingTransport{next: transport}},
+		// request's own and not its wait for the budget. Authorising sits
+		// between them: after the wait, so that a signature's date is fresh,
+		// and above logging, so that the log shows (masked) what was sent.
+		Transport: pacingTransport{pacer: newPacer(), next: authorizingTransport{auth: auth, next: loggingTransport{next: transport}}},
 		Timeout:   timeout,
 		// A redirect would carry the token to whatever host it names. The API
 		// has no reason to redirect, so one is reported as an error instead.
@@ -120,11 +124,23 @@ func (c *Client) GetTask(ctx context.Context, projectID, taskID string) (Task, e
 		return Task{}, err
 	}
 	u := c.endpoint.JoinPath("v3", projectID, "tasks", taskID)
-	resp, err := c.get(ctx, u)
+	resp, err := c.get(ctx, u, "the user needs the kps::getTask permission in this project")
 	if err != nil {
 		return Task{}, err
 	}
 	return decodeTask(resp, taskID)
+}
+
+// GetJSON sends a GET of u, an absolute URL that need not be under the KPS
+// endpoint (IAM's project look-up uses it), with the same credentials,
+// retries, budget, logging and errors as every KPS request, and decodes a 200
+// answer's JSON into v.
+func (c *Client) GetJSON(ctx context.Context, u *url.URL, v any) error {
+	resp, err := c.get(ctx, u, "the user lacks the permission this request needs")
+	if err != nil {
+		return err
+	}
+	return resp.decodeJSON(v, "the JSON expected")
 }
 
 // response is an answer whose body has been read (up to the size limit) and
@@ -135,14 +151,17 @@ type response struct {
 	header      http.Header
 	body        []byte
 	tooLarge    bool
-	token       string    // to mask it in anything shown from the body
+	secrets     masker    // to mask them in anything shown from the body
+	authHint    string    // what to check after a 401
+	deniedHint  string    // what to check after a 403
 	received    time.Time // when the answer came, to read a Retry-After date against
 	attempts    int       // how many requests it took
 }
 
 // get sends one GET, retried as the policy allows, and reads its answer.
-func (c *Client) get(ctx context.Context, u *url.URL) (*response, error) {
-	ctx, attempts := withAttemptCounter(withLogging(ctx, c.token))
+// deniedHint is what a 403 means for this request.
+func (c *Client) get(ctx context.Context, u *url.URL, deniedHint string) (*response, error) {
+	ctx, attempts := withAttemptCounter(withLogging(ctx, c.secrets))
 	req, err := c.newRequest(ctx, u)
 	if err != nil {
 		return nil, err
@@ -154,13 +173,14 @@ func (c *Client) get(ctx context.Context, u *url.URL) (*response, error) {
 	defer resp.Body.Close()
 
 	body, tooLarge, err := readLimited(resp.Body)
-	logBody(ctx, req.Request, body, c.token)
+	logBody(ctx, req.Request, body, c.secrets)
 	if err != nil {
 		return nil, c.noAnswer(ctx, req.Method, u, *attempts, fmt.Errorf("reading the response body: %w", err))
 	}
 	return &response{
 		method: req.Method, url: u.String(), status: resp.StatusCode, header: resp.Header,
-		body: body, tooLarge: tooLarge, token: c.token, received: time.Now(), attempts: *attempts,
+		body: body, tooLarge: tooLarge, secrets: c.secrets, authHint: c.auth.UnauthorizedHint(), deniedHint: deniedHint,
+		received: time.Now(), attempts: *attempts,
 	}, nil
 }
 
@@ -178,13 +198,12 @@ func (c *Client) noAnswer(ctx context.Context, method string, u *url.URL, attemp
 	}
 }
 
-// newRequest builds an authenticated GET of u.
+// newRequest builds a GET of u; the transport authenticates each attempt.
 func (c *Client) newRequest(ctx context.Context, u *url.URL) (*retryablehttp.Request, error) {
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("building request: %w", err)
 	}
-	req.Header.Set(AuthTokenHeader, c.token)
 	req.Header.Set("Accept", "application/json")
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)

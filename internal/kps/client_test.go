@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
@@ -33,7 +34,7 @@ func clientFor(t *testing.T, endpoint, token string) *kps.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := kps.New(kps.Config{Endpoint: u, Token: token, UserAgent: "test-agent/1.0"})
+	c, err := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(token), UserAgent: "test-agent/1.0"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
@@ -29,7 +30,7 @@ func TestConnectionsAreReused(t *testing.T) {
 	srv.Start()
 	defer srv.Close()
 	u, _ := kps.ParseEndpoint(srv.URL)
-	client, err := kps.New(kps.Config{Endpoint: u, Token: testToken})
+	client, err := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(testToken)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,16 +42,25 @@ type errorBody struct {
 	RequestID string `json:"request_id"`
 }
 
+// decodeJSON decodes a 200 answer into v; any other answer, or a body that is
+// not the JSON expected (what names it), is a ResponseError.
+func (r *response) decodeJSON(v any, what string) error {
+	if r.tooLarge {
+		return r.problem("the body is larger than 1 MiB and was not read further")
+	}
+	if r.status != http.StatusOK {
+		return r.apiError()
+	}
+	if err := json.Unmarshal(r.body, v); err != nil {
+		return r.problem("the body is not " + what + ": " + jsonProblem(err))
+	}
+	return nil
+}
+
 func decodeTask(resp *response, taskID string) (Task, error) {
-	if resp.tooLarge {
-		return Task{}, resp.problem("the body is larger than 1 MiB and was not read further")
-	}
-	if resp.status != http.StatusOK {
-		return Task{}, resp.apiError()
-	}
 	var tb taskBody
-	if err := json.Unmarshal(resp.body, &tb); err != nil {
-		return Task{}, resp.problem("the body is not the task JSON expected: " + jsonProblem(err))
+	if err := resp.decodeJSON(&tb, "the task JSON expected"); err != nil {
+		return Task{}, err
 	}
 	if tb.TaskStatus == nil || *tb.TaskStatus == "" {
 		return Task{}, resp.problem("the body has no task_status")
@@ -103,7 +112,7 @@ func (r *response) baseError() *ResponseError {
 		Method: r.method, URL: r.url, StatusCode: r.status,
 		ContentType: r.header.Get("Content-Type"), RequestID: r.header.Get("X-Request-Id"),
 		RetryAfter: parseRetryAfter(r.header.Get("Retry-After"), r.received),
-		Attempts:   r.attempts,
+		Attempts:   r.attempts, UnauthorizedHint: r.authHint, ForbiddenHint: r.deniedHint,
 	}
 }
 
@@ -126,7 +135,7 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
-// snippet is the start of the body as valid UTF-8 with the token masked, for a
+// snippet is the start of the body as valid UTF-8 with secrets masked, for a
 // person to recognise what answered.
 func (r *response) snippet() string {
 	b := r.body
@@ -136,13 +145,8 @@ func (r *response) snippet() string {
 	return r.mask(strings.ToValidUTF8(string(bytes.TrimSpace(b)), "?"))
 }
 
-// mask hides the token should a server echo it back.
-func (r *response) mask(s string) string {
-	if r.token == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, r.token, "***")
-}
+// mask hides the credentials' secrets should a server echo them back.
+func (r *response) mask(s string) string { return r.secrets.mask(s) }
 
 // jsonProblem says briefly why the JSON could not be decoded, without echoing
 // the body (the snippet shows that).

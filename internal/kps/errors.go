@@ -32,9 +32,14 @@ type ResponseError struct {
 	Attempts int
 
 	// Problem says what was wrong with a body that could not be used, and
-	// Snippet shows its first bytes (at most 200, with the token masked).
+	// Snippet shows its first bytes (at most 200, with secrets masked).
 	Problem string
 	Snippet string
+
+	// UnauthorizedHint is the hint for a 401, which depends on how the
+	// request was authenticated; ForbiddenHint the hint for a 403, which
+	// depends on what was asked.
+	UnauthorizedHint, ForbiddenHint string
 }
 
 // Error reads as one sentence: what was asked, what came back, and a hint.
@@ -76,13 +81,12 @@ func (e *ResponseError) Hint() string {
 		if e.Location != "" {
 			target = " to " + e.Location
 		}
-		return "the API redirected" + target + "; the provider never follows redirects, so that the token " +
+		return "the API redirected" + target + "; the provider never follows redirects, so that credentials " +
 			"goes to no other host. Check endpoint (HW_KPS_ENDPOINT) and region"
 	case e.StatusCode == http.StatusUnauthorized:
-		return "the token is missing, invalid or expired (IAM tokens last 24 hours); " +
-			"set token (HW_AUTH_TOKEN) to a fresh IAM user token"
+		return e.UnauthorizedHint
 	case e.StatusCode == http.StatusForbidden:
-		return "the user needs the kps::getTask permission in this project"
+		return e.ForbiddenHint
 	case e.IsNoSuchAPI():
 		return "the gateway knows no such API; check endpoint (HW_KPS_ENDPOINT) and region (HW_REGION_NAME)"
 	case e.IsNotFound():

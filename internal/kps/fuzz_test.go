@@ -38,7 +38,7 @@ func FuzzDecodeTask(f *testing.F) {
 		resp := &response{
 			method: http.MethodGet, url: "https://kms.example/v3/p/tasks/t", status: status,
 			header: http.Header{"Content-Type": []string{ctype}, "Retry-After": []string{string(body[:min(len(body), 8)])}},
-			body:   body, token: token,
+			body:   body, secrets: masker{token},
 		}
 		task, err := decodeTask(resp, "t")
 		if err == nil {

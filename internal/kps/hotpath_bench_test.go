@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 )
 
 // The client's hot path, step by step. Run:
@@ -13,7 +15,7 @@ import (
 //	go test ./internal/kps -run '^$' -bench . -benchmem
 func BenchmarkNewRequest(b *testing.B) {
 	u, _ := url.Parse("https://kms.cn-north-4.myhuaweicloud.com")
-	c, err := New(Config{Endpoint: u, Token: "t", UserAgent: "terraform-provider-kps/bench Terraform/1.11.4"})
+	c, err := New(Config{Endpoint: u, Auth: huaweiauth.TokenCredentials("t"), UserAgent: "terraform-provider-kps/bench Terraform/1.11.4"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -58,7 +60,7 @@ func BenchmarkGetTask(b *testing.B) {
 	}))
 	defer srv.Close()
 	u, _ := ParseEndpoint(srv.URL)
-	c, err := New(Config{Endpoint: u, Token: "t", MaxRetries: 5})
+	c, err := New(Config{Endpoint: u, Auth: huaweiauth.TokenCredentials("t"), MaxRetries: 5})
 	if err != nil {
 		b.Fatal(err)
 	}

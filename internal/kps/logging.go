@@ -3,7 +3,7 @@ package kps
 import (
 	"context"
 	"net/http"
-	"strings"
+	"regexp"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -13,14 +13,24 @@ import (
 // TF_LOG_PROVIDER_KPS_KPS can turn it up or down on its own.
 const LogSubsystem = "kps"
 
+// secretHeaders are the request headers whose whole value is a credential.
+var secretHeaders = []string{"X-Auth-Token", "X-Security-Token"}
+
+// signaturePattern matches the signature in an Authorization header. The rest
+// of the header (algorithm, access key ID, signed headers) is no secret, and
+// helps tell why a signature was refused.
+var signaturePattern = regexp.MustCompile(`Signature=[0-9A-Fa-f]+`)
+
 // withLogging prepares ctx for request logs: the subsystem, and masks so that
-// the token shows in no log line, whether as a header, a field or in a body.
-func withLogging(ctx context.Context, token string) context.Context {
+// no secret shows in a log line, whether as a header, a field or in a body.
+func withLogging(ctx context.Context, secrets masker) context.Context {
 	ctx = tflog.NewSubsystem(ctx, LogSubsystem)
-	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, LogSubsystem, AuthTokenHeader)
-	if token != "" {
-		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, token)
-		ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, token)
+	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, LogSubsystem, secretHeaders...)
+	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, LogSubsystem, signaturePattern)
+	ctx = tflog.SubsystemMaskMessageRegexes(ctx, LogSubsystem, signaturePattern)
+	if len(secrets) > 0 {
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, secrets...)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, secrets...)
 	}
 	return ctx
 }
@@ -46,20 +56,31 @@ func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	fields["status"] = resp.StatusCode
 	fields["request_id"] = resp.Header.Get("X-Request-Id")
 	tflog.SubsystemDebug(ctx, LogSubsystem, "KPS request", fields)
+	logRequestHeaders(ctx, req)
 	return resp, nil
+}
+
+// logRequestHeaders logs at TRACE the authentication headers an attempt was
+// sent with, which is what tells a refused signature's cause (the key, the
+// date, the headers signed). The secrets in them are masked by withLogging.
+func logRequestHeaders(ctx context.Context, req *http.Request) {
+	fields := map[string]any{"url": req.URL.String()}
+	for _, name := range []string{"X-Sdk-Date", "Authorization", "X-Auth-Token", "X-Security-Token"} {
+		if v := req.Header.Get(name); v != "" {
+			fields[name] = v
+		}
+	}
+	tflog.SubsystemTrace(ctx, LogSubsystem, "KPS request headers", fields)
 }
 
 // maxLoggedBody is as much of a body as a log line shows: a task is a few
 // hundred bytes, and an error page needs no more to be recognised.
 const maxLoggedBody = 4 << 10
 
-// logBody logs the final answer's body at TRACE. The token is masked before
-// the body is cut, so that a cut cannot leave part of it unmasked.
-func logBody(ctx context.Context, req *http.Request, body []byte, token string) {
-	text := string(body)
-	if token != "" {
-		text = strings.ReplaceAll(text, token, "***")
-	}
+// logBody logs the final answer's body at TRACE. Secrets are masked before
+// the body is cut, so that a cut cannot leave part of one unmasked.
+func logBody(ctx context.Context, req *http.Request, body []byte, secrets masker) {
+	text := secrets.mask(string(body))
 	fields := map[string]any{"url": req.URL.String(), "body": text[:min(len(text), maxLoggedBody)]}
 	if len(body) > maxLoggedBody {
 		fields["body_bytes"] = len(body)

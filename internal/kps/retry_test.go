@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
@@ -23,7 +24,7 @@ func retryingClient(t *testing.T, endpoint string, maxRetries int) *kps.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := kps.New(kps.Config{Endpoint: u, Token: testToken, MaxRetries: maxRetries,
+	c, err := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(testToken), MaxRetries: maxRetries,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +173,7 @@ func TestNoAnswerClassification(t *testing.T) {
 	}))
 	defer slow.Close()
 	u, _ := kps.ParseEndpoint(slow.URL)
-	client, err := kps.New(kps.Config{Endpoint: u, Token: testToken, RequestTimeout: 50 * time.Millisecond})
+	client, err := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(testToken), RequestTimeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +184,7 @@ func TestNoAnswerClassification(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	client, _ = kps.New(kps.Config{Endpoint: u, Token: testToken})
+	client, _ = kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(testToken)})
 	if _, err := client.GetTask(ctx, testProject, "t"); kps.IsTransient(err) {
 		t.Errorf("a request whose caller gave up: %v is transient", err)
 	}
@@ -191,7 +192,7 @@ func TestNoAnswerClassification(t *testing.T) {
 	tlsServer := httptest.NewTLSServer(http.NotFoundHandler())
 	defer tlsServer.Close()
 	u, _ = kps.ParseEndpoint(tlsServer.URL)
-	client, _ = kps.New(kps.Config{Endpoint: u, Token: testToken, MaxRetries: 3,
+	client, _ = kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(testToken), MaxRetries: 3,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
 	_, err = client.GetTask(context.Background(), testProject, "t")
 	var rq *kps.RequestError

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
@@ -26,7 +27,7 @@ func TestSharedClientSlowsDownUnderARateLimit(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	u, _ := kps.ParseEndpoint(srv.URL)
-	client, err := kps.New(kps.Config{Endpoint: u, Token: testToken, MaxRetries: 5})
+	client, err := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(testToken), MaxRetries: 5})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
@@ -38,7 +39,7 @@ func childGetTask() {
 		fmt.Println("RESULT error:", err)
 		return
 	}
-	c, _ := kps.New(kps.Config{Endpoint: u, Token: testToken, RequestTimeout: 5 * time.Second})
+	c, _ := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(testToken), RequestTimeout: 5 * time.Second})
 	task, err := c.GetTask(context.Background(), testProject, "t")
 	if err != nil {
 		fmt.Println("RESULT error:", err)

@@ -1,7 +1,8 @@
 // Package kpsfake is a stand-in for the KPS task API. It answers
 // GET /v3/{project_id}/tasks/{task_id} from a scripted timeline per task, checks
-// the token and the project the way the real gateway does, and injects the
-// failures the provider must survive. Unit tests, acceptance tests and the demo
+// the token or the access-key signature and the project the way the real
+// gateway does, serves IAM's project look-up, and injects the failures the
+// provider must survive. Unit tests, acceptance tests and the demo
 // all run against it, so none of them needs a cloud account.
 package kpsfake
 
@@ -41,12 +42,15 @@ type Server struct {
 	limit   *rateLimit    // nil: no limit
 	latency time.Duration // added to every answer
 
-	mu        sync.Mutex
-	projects  map[string]bool
-	tasks     map[string]*taskState // by project_id + "/" + task_id
-	requests  int
-	throttled int
-	lastAgent string
+	mu             sync.Mutex
+	projects       map[string]bool
+	tasks          map[string]*taskState // by project_id + "/" + task_id
+	keys           map[string]*accessKey // by access key ID
+	regions        map[string][]string   // IAM: project IDs by region name
+	projectLookups int
+	requests       int
+	throttled      int
+	lastAgent      string
 }
 
 type taskState struct {
@@ -70,9 +74,13 @@ func WithRateLimit(perSecond int) Option {
 // WithLatency delays every answer by d, as a distant region does.
 func WithLatency(d time.Duration) Option { return func(s *Server) { s.latency = d } }
 
-// New returns a server that accepts only token.
+// New returns a server that accepts token, and the access keys added with
+// AddAccessKey.
 func New(token string, opts ...Option) *Server {
-	s := &Server{token: token, now: time.Now, projects: map[string]bool{}, tasks: map[string]*taskState{}}
+	s := &Server{
+		token: token, now: time.Now, projects: map[string]bool{}, tasks: map[string]*taskState{},
+		keys: map[string]*accessKey{}, regions: map[string][]string{},
+	}
 	for _, o := range opts {
 		o(s)
 	}
@@ -156,12 +164,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	projectID, taskID, ok := parseTaskPath(r.URL.Path)
-	if !ok || r.Method != http.MethodGet {
+	isProjects := r.URL.Path == "/v3/projects"
+	if (!ok && !isProjects) || r.Method != http.MethodGet {
 		writeError(w, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment", requestID)
 		return
 	}
-	if r.Header.Get("X-Auth-Token") != s.token {
-		writeError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail", requestID)
+	if msg := s.authenticate(r); msg != "" {
+		writeError(w, http.StatusUnauthorized, "APIGW.0301", msg, requestID)
+		return
+	}
+	if isProjects {
+		s.serveProjects(w, r)
 		return
 	}
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
@@ -58,7 +59,7 @@ func TestFaultMatrix(t *testing.T) {
 		fake := kpsfake.New(token)
 		srv := httptest.NewServer(fake)
 		u, _ := kps.ParseEndpoint(srv.URL)
-		client, err := kps.New(kps.Config{Endpoint: u, Token: token, MaxRetries: 5,
+		client, err := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(token), MaxRetries: 5,
 			RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 20 * time.Millisecond, RequestTimeout: 300 * time.Millisecond})
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
@@ -28,7 +29,7 @@ func TestConcurrentWaitsUnderARateLimit(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	u, _ := kps.ParseEndpoint(srv.URL)
-	client, err := kps.New(kps.Config{Endpoint: u, Token: "tok", MaxRetries: 5})
+	client, err := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials("tok"), MaxRetries: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
