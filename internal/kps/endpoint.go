@@ -45,7 +45,7 @@ func ParseEndpoint(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("endpoint %q has no host", raw)
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("endpoint %q must not carry credentials; use token instead", redactUserinfo(u))
+		return nil, fmt.Errorf("endpoint %q must not carry credentials; use token or access_key instead", redactUserinfo(u))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("endpoint %q must not have a query or fragment", raw)

@@ -40,6 +40,14 @@ func (s *Server) AddAccessKey(ak, sk, securityToken string) {
 	s.keys[ak] = &accessKey{secret: sk, securityToken: securityToken}
 }
 
+// Signatures are the signatures of every signed request received, in order,
+// for tests that check no log line shows one.
+func (s *Server) Signatures() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.signatures...)
+}
+
 // authenticate checks r's credentials as the gateway does: a token, or a
 // signature by a known access key. It returns the gateway's 401 message, or
 // "" when the credentials are accepted.
@@ -59,6 +67,7 @@ func (s *Server) authenticate(r *http.Request) string {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.signatures = append(s.signatures, sr.signature)
 	now := s.now()
 	key := s.keys[sr.accessKey]
 	switch {

@@ -48,6 +48,7 @@ type Server struct {
 	keys           map[string]*accessKey // by access key ID
 	regions        map[string][]string   // IAM: project IDs by region name
 	projectLookups int
+	signatures     []string
 	requests       int
 	throttled      int
 	lastAgent      string

@@ -77,7 +77,7 @@ func (d *keypairTaskDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, project, diags := d.data.clientFor(projectOverride)
+	client, project, diags := d.data.clientFor(ctx, projectOverride)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -13,7 +13,9 @@ import (
 // read, or a deferral the installed CLI does not offer.
 
 var providerConfigType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-	"region": tftypes.String, "project_id": tftypes.String, "token": tftypes.String, "endpoint": tftypes.String,
+	"region": tftypes.String, "project_id": tftypes.String, "token": tftypes.String, "access_key": tftypes.String,
+	"secret_key": tftypes.String, "security_token": tftypes.String, "shared_config_file": tftypes.String,
+	"profile": tftypes.String, "auth_url": tftypes.String, "endpoint": tftypes.String,
 	"cloud": tftypes.String, "insecure": tftypes.Bool, "max_retries": tftypes.Number,
 }}
 

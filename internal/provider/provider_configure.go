@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 
@@ -14,26 +15,35 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
 func osGetenv(name string) string { return os.Getenv(name) }
 
 type providerModel struct {
-	Region     types.String `tfsdk:"region"`
-	ProjectID  types.String `tfsdk:"project_id"`
-	Token      types.String `tfsdk:"token"`
-	Endpoint   types.String `tfsdk:"endpoint"`
-	Cloud      types.String `tfsdk:"cloud"`
-	Insecure   types.Bool   `tfsdk:"insecure"`
-	MaxRetries types.Int64  `tfsdk:"max_retries"`
+	Region           types.String `tfsdk:"region"`
+	ProjectID        types.String `tfsdk:"project_id"`
+	Token            types.String `tfsdk:"token"`
+	AccessKey        types.String `tfsdk:"access_key"`
+	SecretKey        types.String `tfsdk:"secret_key"`
+	SecurityToken    types.String `tfsdk:"security_token"`
+	SharedConfigFile types.String `tfsdk:"shared_config_file"`
+	Profile          types.String `tfsdk:"profile"`
+	AuthURL          types.String `tfsdk:"auth_url"`
+	Endpoint         types.String `tfsdk:"endpoint"`
+	Cloud            types.String `tfsdk:"cloud"`
+	Insecure         types.Bool   `tfsdk:"insecure"`
+	MaxRetries       types.Int64  `tfsdk:"max_retries"`
 }
 
 // unknownAttributes names the attributes whose values come from something not
 // yet created, sorted for a stable message.
 func (m providerModel) unknownAttributes() []string {
 	values := map[string]attr.Value{
-		"region": m.Region, "project_id": m.ProjectID, "token": m.Token, "endpoint": m.Endpoint,
+		"region": m.Region, "project_id": m.ProjectID, "token": m.Token, "access_key": m.AccessKey,
+		"secret_key": m.SecretKey, "security_token": m.SecurityToken, "shared_config_file": m.SharedConfigFile,
+		"profile": m.Profile, "auth_url": m.AuthURL, "endpoint": m.Endpoint,
 		"cloud": m.Cloud, "insecure": m.Insecure, "max_retries": m.MaxRetries,
 	}
 	var unknown []string
@@ -72,7 +82,7 @@ func (p *kpsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	client, err := kps.New(kps.Config{
 		Endpoint:     cfg.endpoint,
-		Token:        cfg.token,
+		Auth:         &cfg.credentials,
 		Insecure:     cfg.insecure,
 		MaxRetries:   cfg.maxRetries,
 		RetryWaitMin: p.retryWait,
@@ -84,15 +94,22 @@ func (p *kpsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	data := &providerData{client: client, projectID: cfg.projectID}
+	if cfg.projectID == "" && cfg.authURL != nil {
+		data.projectFinder = huaweiauth.NewProjectFinder(cfg.authURL, cfg.region, client.GetJSON)
+	}
 	resp.DataSourceData, resp.ResourceData = data, data
 }
 
 // resolvedConfig is the provider configuration with environment variables and
 // defaults applied.
 type resolvedConfig struct {
-	endpoint   *url.URL
-	projectID  string
-	token      string
+	endpoint    *url.URL
+	region      string
+	projectID   string
+	credentials huaweiauth.Credentials
+	// authURL is IAM's endpoint, set only when the project must be found
+	// from the region.
+	authURL    *url.URL
 	insecure   bool
 	maxRetries int
 }
@@ -104,21 +121,30 @@ func (p *kpsProvider) resolve(m providerModel) (resolvedConfig, diag.Diagnostics
 	var diags diag.Diagnostics
 	var cfg resolvedConfig
 
-	region := p.stringSetting(m.Region, envRegion)
-	cfg.projectID = p.stringSetting(m.ProjectID, envProjectID)
-	cfg.token = p.stringSetting(m.Token, envToken)
+	creds, credErrs := huaweiauth.Resolve(m.credentialSettings(), p.getenv, p.homeDir())
+	for _, e := range credErrs {
+		diags.AddAttributeError(path.Root(e.Attribute), e.Summary, e.Detail)
+	}
+	for _, w := range creds.Warnings {
+		diags.AddWarning("KPS credentials: environment variables ignored", w)
+	}
+	cfg.credentials = creds.Credentials
+
+	// The profile fills in what the block and the environment leave unset.
+	region := first(p.stringSetting(m.Region, envRegion), creds.Region)
+	cfg.region = region
+	cfg.projectID = first(p.stringSetting(m.ProjectID, envProjectID), creds.ProjectID)
 	rawEndpoint := p.stringSetting(m.Endpoint, envEndpoint)
 	cloud := p.stringSetting(m.Cloud, envCloud)
 
-	if cfg.token == "" {
-		diags.AddAttributeError(path.Root("token"), "Missing KPS token",
-			"Set token in the provider configuration or the "+envToken+" environment variable to an IAM user token.")
-	}
 	if cfg.projectID != "" && m.ProjectID.IsNull() {
-		// A project ID from the environment has not been through the schema's validator.
+		// A project ID from the environment or a profile has not been through the schema's validator.
 		if err := kps.CheckID(envProjectID, cfg.projectID); err != nil {
 			diags.AddAttributeError(path.Root("project_id"), "Invalid KPS project ID", err.Error())
 		}
+	}
+	if cfg.projectID == "" && region != "" {
+		cfg.authURL = p.resolveAuthURL(m, region, cloud, &diags)
 	}
 
 	switch {
@@ -166,6 +192,51 @@ func (p *kpsProvider) resolve(m providerModel) (resolvedConfig, diag.Diagnostics
 		cfg.maxRetries = v
 	}
 	return cfg, diags
+}
+
+// resolveAuthURL is IAM's endpoint: auth_url, HW_AUTH_URL, or the region's.
+func (p *kpsProvider) resolveAuthURL(m providerModel, region, cloud string, diags *diag.Diagnostics) *url.URL {
+	raw := p.stringSetting(m.AuthURL, envAuthURL)
+	if raw == "" {
+		if cloud == "" {
+			cloud = kps.CloudForRegion(region)
+		}
+		raw = huaweiauth.DefaultAuthURL(region, cloud)
+	}
+	u, err := kps.ParseEndpoint(raw)
+	if err != nil {
+		diags.AddAttributeError(path.Root("auth_url"), "Invalid IAM endpoint",
+			"auth_url (or "+envAuthURL+"): "+err.Error()+", e.g. https://iam.cn-north-4.myhuaweicloud.com/v3.")
+	}
+	return u
+}
+
+// credentialSettings are the credential attributes set in the provider block.
+func (m providerModel) credentialSettings() huaweiauth.Settings {
+	return huaweiauth.Settings{
+		Token: m.Token.ValueString(), AccessKey: m.AccessKey.ValueString(), SecretKey: m.SecretKey.ValueString(),
+		SecurityToken: m.SecurityToken.ValueString(), SharedConfigFile: m.SharedConfigFile.ValueString(),
+		Profile: m.Profile.ValueString(),
+	}
+}
+
+// homeDir is the user's home directory, where KooCLI keeps its configuration.
+// It is read through getenv, as os.UserHomeDir does, so that tests can set it.
+func (p *kpsProvider) homeDir() string {
+	if runtime.GOOS == "windows" {
+		return p.getenv("USERPROFILE")
+	}
+	return p.getenv("HOME")
+}
+
+// first is the first value that is set.
+func first(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // stringSetting is the configured value, or else the environment variable's.

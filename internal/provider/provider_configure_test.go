@@ -95,7 +95,7 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 			step(fmt.Sprintf(`provider "kps" {
   endpoint   = %q
   project_id = %q
-}`, api.URL, testProject), "Missing KPS token", "token", envToken),
+}`, api.URL, testProject), "Missing KPS credentials", "token", envToken, "access_key", "profile"),
 			step(fmt.Sprintf(`provider "kps" {
   token      = %q
   project_id = %q

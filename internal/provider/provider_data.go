@@ -1,12 +1,14 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
@@ -15,6 +17,9 @@ import (
 type providerData struct {
 	client    *kps.Client
 	projectID string
+	// projectFinder asks IAM for the region's project, once, when no
+	// project_id is set anywhere; nil otherwise.
+	projectFinder *huaweiauth.ProjectFinder
 	// unknown names the provider attributes that were not yet known when
 	// Terraform configured the provider; client is nil while it is set.
 	unknown []string
@@ -37,8 +42,8 @@ func providerDataFrom(v any) (*providerData, diag.Diagnostics) {
 }
 
 // clientFor returns the client and the project to read in: the override when
-// set, else the provider's project.
-func (d *providerData) clientFor(projectOverride types.String) (*kps.Client, string, diag.Diagnostics) {
+// set, else the provider's project, else the region's project from IAM.
+func (d *providerData) clientFor(ctx context.Context, projectOverride types.String) (*kps.Client, string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if d == nil {
 		diags.AddError("KPS provider not configured",
@@ -57,10 +62,18 @@ func (d *providerData) clientFor(projectOverride types.String) (*kps.Client, str
 	if !projectOverride.IsNull() && !projectOverride.IsUnknown() && projectOverride.ValueString() != "" {
 		project = projectOverride.ValueString()
 	}
-	if project == "" {
+	if project == "" && d.projectFinder != nil {
+		found, err := d.projectFinder.ProjectID(ctx)
+		if err != nil {
+			diags.AddError("Cannot find the KPS project", err.Error())
+		}
+		project = found
+	}
+	if project == "" && !diags.HasError() {
 		diags.AddError("Missing KPS project ID",
 			"Set project_id in the provider configuration, the "+envProjectID+" environment variable, "+
-				"or project_id on this data source or resource.")
+				"or project_id on this data source or resource; or set region ("+envRegion+") so that the "+
+				"provider can find the project from IAM.")
 	}
 	return d.client, project, diags
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 )
 
 // The environment variables are the ones Huawei Cloud's own provider reads, so
@@ -14,8 +16,9 @@ import (
 const (
 	envRegion     = "HW_REGION_NAME"
 	envProjectID  = "HW_PROJECT_ID"
-	envToken      = "HW_AUTH_TOKEN" //nolint:gosec // a variable name, not a credential
+	envToken      = huaweiauth.EnvToken
 	envEndpoint   = "HW_KPS_ENDPOINT"
+	envAuthURL    = "HW_AUTH_URL"
 	envCloud      = "HW_CLOUD"
 	envInsecure   = "HW_INSECURE"
 	envMaxRetries = "HW_MAX_RETRIES"
@@ -38,15 +41,51 @@ func (p *kpsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"project_id": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "The IAM project ID that tasks are read in. Read from `" + envProjectID + "` when not set. " +
-					"Required unless every data source and resource sets its own `project_id`.",
+				MarkdownDescription: "The IAM project ID that tasks are read in. Read from `" + envProjectID + "` when not set, " +
+					"then from the KooCLI profile if one is read. When none is set, the provider asks IAM for the project " +
+					"named after `region`, once, at the first read that needs it.",
 				Validators: []validator.String{idValidator()},
 			},
 			"token": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
 				MarkdownDescription: "An IAM user token, sent as the `X-Auth-Token` header. Read from `" + envToken + "` when not set. " +
-					"IAM tokens last 24 hours. The token never appears in state, plan output or logs.",
+					"IAM tokens last 24 hours. The token never appears in state, plan output or logs. " +
+					"Conflicts with `access_key`.",
+			},
+			"access_key": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "An access key ID. With `secret_key`, every request is signed (`SDK-HMAC-SHA256`) " +
+					"instead of carrying a token. Read from `" + huaweiauth.EnvAccessKey + "` when not set.",
+			},
+			"secret_key": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "The secret of `access_key`. Read from `" + huaweiauth.EnvSecretKey + "` when not set. " +
+					"It never appears in state, plan output or logs.",
+			},
+			"security_token": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "The security token of a temporary access key (STS), sent as `X-Security-Token`. " +
+					"Read from `" + huaweiauth.EnvSecurityToken + "` when not set.",
+			},
+			"shared_config_file": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "A KooCLI (`hcloud`) configuration file to read `profile` from. Read from `" +
+					huaweiauth.EnvSharedConfigFile + "` when not set. Defaults to `~/" + huaweiauth.DefaultSharedConfigFile + "`. " +
+					"The file is read only when this or `profile` is set.",
+			},
+			"profile": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The KooCLI profile to take keys (mode `AKSK` or `SSO`), region and project from, " +
+					"when neither the provider block nor the environment gives credentials. Read from `" +
+					huaweiauth.EnvProfile + "` when not set. Defaults to the file's current profile.",
+			},
+			"auth_url": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The IAM endpoint, used only to find the project of `region` when no `project_id` " +
+					"is set. Read from `" + envAuthURL + "` when not set. Defaults to `https://iam.{region}.{cloud}/v3`.",
 			},
 			"endpoint": schema.StringAttribute{
 				Optional: true,

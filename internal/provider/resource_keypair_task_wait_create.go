@@ -24,7 +24,7 @@ func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, project, diags := r.data.clientFor(plan.ProjectID)
+	client, project, diags := r.data.clientFor(ctx, plan.ProjectID)
 	resp.Diagnostics.Append(diags...)
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(diags...)

@@ -29,7 +29,7 @@ func (r *keypairTaskWaitResource) ImportState(ctx context.Context, req resource.
 		resp.Diagnostics.AddError("Invalid import ID", "Use <task_id> or <project_id>/<task_id>: "+err.Error())
 		return
 	}
-	client, project, diags := r.data.clientFor(projectOverride)
+	client, project, diags := r.data.clientFor(ctx, projectOverride)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
