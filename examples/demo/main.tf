@@ -1,6 +1,7 @@
 # The demo that `make demo` runs against the local KPS stand-in. The provider
 # reads its endpoint, token and project from HW_KPS_ENDPOINT, HW_AUTH_TOKEN and
-# HW_PROJECT_ID, which the demo sets.
+# HW_PROJECT_ID, which the demo sets (with -access-key: HW_ACCESS_KEY,
+# HW_SECRET_KEY, HW_SECURITY_TOKEN and HW_REGION_NAME instead).
 terraform {
   required_providers {
     kps = {

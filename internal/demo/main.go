@@ -3,11 +3,15 @@
 // READY -> RUNNING -> SUCCESS, and runs Terraform on examples/demo, which reads
 // the task, waits for it, and gates a terraform_data resource on the wait.
 //
-// Run it from the repository root: go run ./internal/demo (or make demo).
+// Run it from the repository root: go run ./internal/demo (or make demo). With
+// -access-key, the provider signs its requests with a temporary access key
+// instead of sending a token, and finds the project from the region through
+// the stand-in's IAM (make demo DEMO_ARGS=-access-key).
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -23,19 +27,26 @@ import (
 
 const (
 	demoToken   = "demo-token-not-a-secret"
+	demoRegion  = "cn-north-4"
 	demoProject = "0123456789abcdef0123456789abcdef"
-	demoTask    = "aee8d2fe-5484-4753-9177-5a38dc15546c"
-	demoServer  = "c9aa197b-a6b6-4c33-b3a6-fa0b4ec50006"
+	// A temporary access key, as an agency or an SSO sign-in hands out.
+	demoAccessKey     = "HSTADEMOACCESSKEY"
+	demoSecretKey     = "demo-secret-key-not-a-secret"
+	demoSecurityToken = "demo-security-token-not-a-secret"
+	demoTask          = "aee8d2fe-5484-4753-9177-5a38dc15546c"
+	demoServer        = "c9aa197b-a6b6-4c33-b3a6-fa0b4ec50006"
 )
 
 func main() {
-	if err := run(); err != nil {
+	accessKey := flag.Bool("access-key", false, "sign requests with a temporary access key, and find the project from the region, instead of using a token and a project ID")
+	flag.Parse()
+	if err := run(*accessKey); err != nil {
 		fmt.Fprintln(os.Stderr, "demo failed:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+func run(accessKey bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
@@ -65,6 +76,8 @@ func run() error {
 
 	step("Starting the KPS stand-in")
 	fake := kpsfake.New(demoToken)
+	fake.AddAccessKey(demoAccessKey, demoSecretKey, demoSecurityToken)
+	fake.AddRegionProject(demoRegion, demoProject)
 	fake.AddTask(demoProject, demoTask, kpsfake.Task{
 		ServerID: demoServer,
 		Timeline: []kpsfake.Step{
@@ -83,11 +96,16 @@ func run() error {
 	endpoint := "http://" + listener.Addr().String()
 	fmt.Printf("KPS stand-in at %s: task %s goes READY_RESET -> RUNNING_RESET (2 s) -> SUCCESS_RESET (6 s) from its first read\n", endpoint, demoTask)
 
-	env := []string{
-		"HW_KPS_ENDPOINT=" + endpoint,
-		"HW_AUTH_TOKEN=" + demoToken,
-		"HW_PROJECT_ID=" + demoProject,
-		"TF_VAR_task_id=" + demoTask,
+	env := []string{"HW_KPS_ENDPOINT=" + endpoint, "TF_VAR_task_id=" + demoTask}
+	if accessKey {
+		env = append(env, "HW_ACCESS_KEY="+demoAccessKey, "HW_SECRET_KEY="+demoSecretKey,
+			"HW_SECURITY_TOKEN="+demoSecurityToken, "HW_REGION_NAME="+demoRegion, "HW_AUTH_URL="+endpoint+"/v3")
+		fmt.Printf("Credentials: temporary access key %s (HW_ACCESS_KEY, HW_SECRET_KEY, HW_SECURITY_TOKEN); every request "+
+			"is signed. No project ID: the provider asks IAM for region %s's project.\n", demoAccessKey, demoRegion)
+	} else {
+		env = append(env, "HW_AUTH_TOKEN="+demoToken, "HW_PROJECT_ID="+demoProject)
+		fmt.Println("Credentials: an IAM token (HW_AUTH_TOKEN) and project (HW_PROJECT_ID). " +
+			"Try make demo DEMO_ARGS=-access-key for a signed access key instead.")
 	}
 
 	step("terraform apply: read the task, wait for it, then create what depends on it")
@@ -105,6 +123,10 @@ func run() error {
 	}
 	fmt.Printf("\nThe plan read the task %d time(s): the data source did; the finished wait makes no API call.\n",
 		fake.Requests(demoTask)-before)
+	if accessKey {
+		fmt.Printf("The stand-in checked %d signatures and answered %d IAM project look-up(s): one per provider process (Terraform starts one to plan, another to apply).\n",
+			len(fake.Signatures()), fake.ProjectLookups())
+	}
 	return nil
 }
 

@@ -58,10 +58,12 @@ func (f *ProjectFinder) ProjectID(ctx context.Context) (string, error) {
 
 // projectsBody is IAM's answer to GET /v3/projects.
 type projectsBody struct {
-	Projects []struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-	} `json:"projects"`
+	Projects []iamProject `json:"projects"`
+}
+
+type iamProject struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 func (f *ProjectFinder) lookUp(ctx context.Context) (string, error) {

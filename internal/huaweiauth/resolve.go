@@ -94,9 +94,10 @@ func Resolve(block Settings, getenv func(string) string, home string) (Resolved,
 	case env.Token != "":
 		res.Credentials = Credentials{Method: MethodToken, Token: env.Token, Source: "the environment"}
 		if ignored := keyNamesSet(env, keyVariables); len(ignored) > 0 {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("Both %s and %s are set in the environment; the token is used "+
-				"and %s ignored, as Huawei Cloud's own tools do. Unset the ones you do not mean.",
-				EnvToken, strings.Join(ignored, ", "), isOrAre(len(ignored))))
+			names := strings.Join(ignored, ", ")
+			res.Warnings = append(res.Warnings, fmt.Sprintf("Both %s and %s are set in the environment: the token "+
+				"is used and %s %s ignored, as Huawei Cloud's own tools do. Unset the variables you do not mean.",
+				EnvToken, names, names, isOrAre(len(ignored))))
 		}
 	case env.hasKey():
 		res.Credentials, errs = accessKey(Settings{}, env, "the environment"), append(errs, halfPair(Settings{}, env)...)

@@ -145,7 +145,7 @@ func TestAccCredentials_conflictsAndHalfPairs(t *testing.T) {
 	api := newKeyedFakeAPI(t)
 	step := func(settings string, want ...string) resource.TestStep {
 		return resource.TestStep{
-			Config: fmt.Sprintf("provider \"kps\" {\n  endpoint = %q\n  project_id = %q\n  %s\n}\n", api.URL, testProject, settings) + readTask,
+			Config:      fmt.Sprintf("provider \"kps\" {\n  endpoint = %q\n  project_id = %q\n  %s\n}\n", api.URL, testProject, settings) + readTask,
 			ExpectError: expectError(want...),
 		}
 	}
@@ -167,7 +167,7 @@ func TestAccCredentials_conflictsAndHalfPairs(t *testing.T) {
 	})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factoriesWithEnv(map[string]string{huaweiauth.EnvAccessKey: testAccessKey}),
-		Steps: []resource.TestStep{step("", "Incomplete KPS access key", "secret_key", huaweiauth.EnvSecretKey)},
+		Steps:                    []resource.TestStep{step("", "Incomplete KPS access key", "secret_key", huaweiauth.EnvSecretKey)},
 	})
 	if n := api.TotalRequests(); n != 0 {
 		t.Fatalf("%d requests were sent with incomplete or conflicting credentials", n)

@@ -20,9 +20,7 @@ import (
 // through a read, a wait, and an error whose body echoes the token, and checks
 // that the token appears in no log line, error or state.
 func TestAccToken_neverLogged(t *testing.T) {
-	logDir := t.TempDir()
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
+	readLog := traceLog(t)
 
 	api := newFakeAPI(t)
 	api.addTask("task-1", "srv", "SUCCESS_RESET")
@@ -62,13 +60,7 @@ resource "kps_keypair_task_wait" "w" { task_id = "task-1" }
 		},
 	})
 
-	logs, err := os.ReadFile(filepath.Join(logDir, t.Name()+".log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(logs), "KPS request") || !strings.Contains(string(logs), "KPS response body") {
-		t.Fatal("the log has no KPS request lines: it cannot show the token is masked")
-	}
+	logs := readLog()
 	if !regexp.MustCompile(`\[INFO\].*KPS task status changed.*task_status=SUCCESS_RESET`).Match(logs) {
 		t.Error("the wait did not log its status change at INFO")
 	}
@@ -77,5 +69,82 @@ resource "kps_keypair_task_wait" "w" { task_id = "task-1" }
 	}
 	if ua := api.LastUserAgent(); !strings.HasPrefix(ua, "terraform-provider-kps/test ") || !strings.Contains(ua, "Terraform/1.") {
 		t.Fatalf("User-Agent %q does not name the provider, its version and Terraform's", ua)
+	}
+}
+
+// traceLog turns on TRACE logs of Terraform and the provider for the test, and
+// returns a function that reads them, failing if they show no request (then
+// they could not show a secret masked either).
+func traceLog(t *testing.T) func() []byte {
+	t.Helper()
+	logDir := t.TempDir()
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
+	return func() []byte {
+		t.Helper()
+		logs, err := os.ReadFile(filepath.Join(logDir, t.Name()+".log"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range []string{"KPS request", "KPS request headers", "KPS response body"} {
+			if !strings.Contains(string(logs), line) {
+				t.Fatalf("the log has no %q lines: it cannot show secrets masked", line)
+			}
+		}
+		return logs
+	}
+}
+
+// TestAccAccessKey_neverLogged: with a temporary access key, neither the
+// secret key, the security token nor any signature appears in a log line, an
+// error or the state, even when an error body echoes them; the access key ID,
+// which is no secret and tells which key was refused, does.
+func TestAccAccessKey_neverLogged(t *testing.T) {
+	readLog := traceLog(t)
+	api := newKeyedFakeAPI(t)
+	api.AddTask(testProject, "echo", kpsfake.Task{Faults: []kpsfake.Fault{
+		{Status: 400, Code: "KPS.0001", Message: "bad key " + testTempSecretKey + " token " + testSecurityToken},
+	}})
+	t.Setenv("TF_VAR_secret_key", testTempSecretKey)
+	t.Setenv("TF_VAR_security_token", testSecurityToken)
+	config := fmt.Sprintf(`
+variable "secret_key" { type = string }
+variable "security_token" { type = string }
+provider "kps" {
+  endpoint       = %q
+  project_id     = %q
+  access_key     = %q
+  secret_key     = var.secret_key
+  security_token = var.security_token
+}
+`, api.URL, testProject, testTempAccessKey) + readAndWait
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{Config: config, ConfigStateChecks: readAndWaitSucceeded(testTempSecretKey, testSecurityToken)},
+			{
+				Config:      config + `data "kps_keypair_task" "echo" { task_id = "echo" }`,
+				ExpectError: expectError("bad key *** token ***"),
+			},
+		},
+	})
+
+	logs := string(readLog())
+	for name, secret := range map[string]string{"secret key": testTempSecretKey, "security token": testSecurityToken} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the %s appears in the TRACE log", name)
+		}
+	}
+	signatures := api.Signatures()
+	if len(signatures) == 0 {
+		t.Fatal("no request was signed")
+	}
+	for _, sig := range signatures {
+		if strings.Contains(logs, sig) {
+			t.Fatalf("a signature appears in the TRACE log")
+		}
+	}
+	if !regexp.MustCompile(`Authorization=.SDK-HMAC-SHA256 Access=` + testTempAccessKey).MatchString(logs) {
+		t.Error("the TRACE log does not show which access key signed the requests")
 	}
 }
