@@ -5,6 +5,9 @@
 //	  -task 'my-task=READY_RESET@0s,RUNNING_RESET@3s,SUCCESS_RESET@10s'
 //
 // then point the provider at it with HW_KPS_ENDPOINT=http://127.0.0.1:8080.
+// -access-key AK:SK (or AK:SK:SECURITY_TOKEN for a temporary key) also accepts
+// signed requests, and IAM's project look-up answers for -region, so that
+// HW_AUTH_URL=http://127.0.0.1:8080/v3 with HW_REGION_NAME finds the project.
 package main
 
 import (
@@ -43,11 +46,22 @@ func main() {
 	token := flag.String("token", "fake-token", "the only X-Auth-Token accepted")
 	project := flag.String("project", "0123456789abcdef0123456789abcdef", "the project the tasks belong to")
 	server := flag.String("server-id", "c9aa197b-a6b6-4c33-b3a6-fa0b4ec50006", "the server_id every task reports")
+	accessKey := flag.String("access-key", "", "an access key to accept as AK:SK, or AK:SK:SECURITY_TOKEN for a temporary one")
+	region := flag.String("region", "cn-north-4", "the region whose project IAM's look-up answers with")
 	flag.Var(tasks, "task", "a task as ID=STATUS@OFFSET,... (repeatable); the timeline starts at its first read")
 	flag.Parse()
 
 	fake := kpsfake.New(*token)
 	fake.AddProject(*project)
+	fake.AddRegionProject(*region, *project)
+	if *accessKey != "" {
+		parts := strings.SplitN(*accessKey, ":", 3)
+		if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
+			log.Fatal("-access-key: want AK:SK or AK:SK:SECURITY_TOKEN")
+		}
+		parts = append(parts, "")
+		fake.AddAccessKey(parts[0], parts[1], parts[2])
+	}
 	for id, steps := range tasks {
 		fake.AddTask(*project, id, kpsfake.Task{ServerID: *server, Timeline: steps})
 	}
