@@ -108,6 +108,14 @@ provider "kps" {
 				`2 projects named after region "ap-southeast-3"`, "aaaa, bbbb", "project_id (HW_PROJECT_ID)")},
 		},
 	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factoriesWithEnv(map[string]string{envAuthURL: "iam.example/v3"}),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"kps\" {\n  region = \"cn-north-4\"\n  endpoint = %q\n  token = %q\n}\n", api.URL, testToken) +
+				readTask,
+			ExpectError: expectError("Invalid IAM endpoint", envAuthURL, "absolute http:// or https:// URL"),
+		}},
+	})
 }
 
 // TestProjectDiscoveryIsSharedByConcurrentReads drives the protocol with many
