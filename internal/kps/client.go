@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/kpsops/terraform-provider-kps/internal/budget"
 )
 
 // DefaultRequestTimeout bounds one attempt, so that a gateway that accepts the
@@ -77,10 +79,10 @@ func New(cfg Config) (*Client, error) {
 	}, nil
 }
 
-// newHTTPClient makes one attempt of a request: paced, authorised, logged,
-// bounded by timeout, never following a redirect. It honours HTTPS_PROXY and NO_PROXY,
-// and SSL_CERT_FILE and SSL_CERT_DIR through Go's system certificate pool, as
-// every Go program does.
+// newHTTPClient makes one attempt of a request: paced by the budget,
+// authorised, logged, bounded by timeout, never following a redirect. It
+// honours HTTPS_PROXY and NO_PROXY, and SSL_CERT_FILE and SSL_CERT_DIR
+// through Go's system certificate pool, as every Go program does.
 func newHTTPClient(auth Authorizer, insecure bool, timeout time.Duration) *http.Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.Proxy = http.ProxyFromEnvironment
@@ -91,15 +93,18 @@ func newHTTPClient(auth Authorizer, insecure bool, timeout time.Duration) *http.
 	if insecure {
 		transport.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for it with insecure = true
 	}
+	// From the top: the budget holds each attempt until its turn; then it is
+	// authorised (after the wait, so that a signature's date is fresh), logged
+	// (with what was sent, masked), and bounded in time (the network attempt
+	// alone, not the wait for the budget).
+	var rt http.RoundTripper = attemptTimeoutTransport{timeout: timeout, next: transport}
+	rt = loggingTransport{next: rt}
+	rt = authorizingTransport{auth: auth, next: rt}
+	rt = budgetTransport{budget: budget.NewShared(), next: rt}
 	return &http.Client{
-		// Logging sits under pacing, so that a log line's duration is the
-		// request's own and not its wait for the budget. Authorising sits
-		// between them: after the wait, so that a signature's date is fresh,
-		// and above logging, so that the log shows (masked) what was sent.
-		Transport: pacingTransport{pacer: newPacer(), next: authorizingTransport{auth: auth, next: loggingTransport{next: transport}}},
-		Timeout:   timeout,
-		// A redirect would carry the token to whatever host it names. The API
-		// has no reason to redirect, so one is reported as an error instead.
+		Transport: rt,
+		// A redirect would carry credentials to whatever host it names. The
+		// API has no reason to redirect, so one is reported as an error instead.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }

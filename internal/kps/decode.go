@@ -52,7 +52,12 @@ func (r *response) decodeJSON(v any, what string) error {
 		return r.apiError()
 	}
 	if err := json.Unmarshal(r.body, v); err != nil {
-		return r.problem("the body is not " + what + ": " + jsonProblem(err))
+		e := r.problem("the body is not " + what + ": " + jsonProblem(err))
+		// Cut off, empty, or a proxy's page in place of the JSON: passing
+		// trouble, as a 5xx is. JSON of the wrong shape is not.
+		var syntaxErr *json.SyntaxError
+		e.Unusable = errors.As(err, &syntaxErr) || len(bytes.TrimSpace(r.body)) == 0
+		return e
 	}
 	return nil
 }

@@ -35,6 +35,9 @@ type ResponseError struct {
 	// Snippet shows its first bytes (at most 200, with secrets masked).
 	Problem string
 	Snippet string
+	// Unusable is a 200 whose body was cut off, empty or not JSON: the
+	// client retried it, and a wait polls on after it.
+	Unusable bool
 
 	// UnauthorizedHint is the hint for a 401, which depends on how the
 	// request was authenticated; ForbiddenHint the hint for a 403, which
@@ -126,7 +129,7 @@ func IsNotFound(err error) bool {
 func IsTransient(err error) bool {
 	var re *ResponseError
 	if errors.As(err, &re) {
-		return transientStatus(re.StatusCode)
+		return transientStatus(re.StatusCode) || re.Unusable
 	}
 	var rq *RequestError
 	return errors.As(err, &rq) && rq.Transient
@@ -164,6 +167,9 @@ type RequestError struct {
 }
 
 func (e *RequestError) Error() string {
+	if isSpent(e.Err) {
+		return fmt.Sprintf("%s %s: not sent: %v", e.Method, e.URL, e.Err)
+	}
 	tries := ""
 	if e.Attempts > 1 {
 		tries = fmt.Sprintf(" after %d attempts", e.Attempts)

@@ -1,7 +1,10 @@
 package kps
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -38,7 +41,8 @@ func newRetryingClient(httpClient *http.Client, maxRetries int, waitMin, waitMax
 
 // retryPolicy retries a request that got no answer (but not one that was
 // cancelled, or failed in a way that will not pass, such as a TLS certificate
-// error), and the statuses that mean "try again": 429, 500, 502, 503, 504.
+// error), the statuses that mean "try again": 429, 500, 502, 503, 504, and a
+// 200 whose body was cut off, empty or not JSON.
 func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
@@ -46,15 +50,57 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 	if err != nil {
 		return transientTransportError(err), nil
 	}
+	if resp.StatusCode == http.StatusOK {
+		return !bodyLooksWhole(resp), nil
+	}
 	return transientStatus(resp.StatusCode), nil
 }
 
 // transientTransportError reports whether a request that got no answer may
 // get one if tried again. The library's policy knows which transport errors
-// are final: an untrusted certificate, a bad scheme or header.
+// are final: an untrusted certificate, a bad scheme or header. A request the
+// budget did not send, its quota spent for longer than it waits, is final too.
 func transientTransportError(err error) bool {
+	if isSpent(err) {
+		return false
+	}
 	retry, _ := retryablehttp.DefaultRetryPolicy(context.Background(), nil, err)
 	return retry
+}
+
+// bodyLooksWhole reads a 200's body, up to the size limit, and reports
+// whether it is JSON: a connection dropped mid-body, an empty answer or a
+// proxy's HTML page in its place are passing trouble, worth another try. The
+// body is put back as it was read, for the caller (or the next retry's
+// drain). A body over the limit counts as whole: it is an error, not one
+// that passes.
+func bodyLooksWhole(resp *http.Response) bool {
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
+	putBack(resp, body, readErr)
+	if readErr != nil {
+		return false
+	}
+	return len(body) > MaxBodyBytes || json.Valid(body)
+}
+
+// putBack restores a body whose first bytes, head, were read already, with
+// the error that reading ended on, for whoever reads the answer next.
+func putBack(resp *http.Response, head []byte, err error) {
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), errReader{err}, resp.Body), resp.Body}
+}
+
+// errReader replays the error a body's first read ended with; with none, it
+// is empty, and a reader after it in a MultiReader carries on.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	return 0, io.EOF
 }
 
 // backoff doubles from waitMin to waitMax, each pause drawn between half and

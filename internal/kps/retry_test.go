@@ -73,11 +73,41 @@ func TestRetriesStopAtMaxRetries(t *testing.T) {
 	}
 }
 
+// TestUnusable200sAreRetried: a 200 whose body was cut off, is empty, or is a
+// proxy's HTML page is passing trouble: retried, and once retries run out an
+// error that names the status and content type, shows the first bytes, and
+// is transient, so that a wait polls on.
+func TestUnusable200sAreRetried(t *testing.T) {
+	for _, c := range []struct {
+		fault   kpsfake.Fault
+		snippet string
+	}{
+		{kpsfake.Fault{Kind: kpsfake.FaultTruncated}, `{"task_id":"x","task_status":"RUNN`},
+		{kpsfake.Fault{Kind: kpsfake.FaultEmpty}, ""},
+		{kpsfake.Fault{Kind: kpsfake.FaultHTML, Status: 200}, "<html><head><title>502 Bad Gateway"},
+	} {
+		f := c.fault
+		fake, url := serveTask(t, f, f)
+		task, err := retryingClient(t, url, 5).GetTask(context.Background(), testProject, "t")
+		if err != nil || task.Status.Raw != "SUCCESS_RESET" || fake.Requests("t") != 3 {
+			t.Errorf("%+v twice, then the task: %+v, %v after %d requests", f, task, err, fake.Requests("t"))
+		}
+
+		_, url = serveTask(t, f, f, f)
+		_, err = retryingClient(t, url, 2).GetTask(context.Background(), testProject, "t")
+		var re *kps.ResponseError
+		if !errors.As(err, &re) || re.StatusCode != 200 || re.Attempts != 3 || !kps.IsTransient(err) ||
+			!strings.Contains(err.Error(), "Content-Type") || !strings.Contains(re.Snippet, c.snippet) {
+			t.Errorf("%+v beyond max_retries: %v, want a transient error after 3 attempts showing %q", f, err, c.snippet)
+		}
+	}
+}
+
 func TestFinalAnswersAreNotRetried(t *testing.T) {
 	for _, f := range []kpsfake.Fault{
 		{Status: 400, Code: "KPS.1"}, {Status: 401, Code: "APIGW.0301"}, {Status: 403, Code: "KPS.3"},
 		{Status: 404, Code: "KPS.4"}, {Status: 501}, {Kind: kpsfake.FaultRedirect, Location: "https://x.example/"},
-		{Kind: kpsfake.FaultTruncated}, {Kind: kpsfake.FaultOversized},
+		{Kind: kpsfake.FaultOversized}, {Kind: kpsfake.FaultBody, Body: `{"task_status": 7}`},
 	} {
 		fake, url := serveTask(t, f, f)
 		if _, err := retryingClient(t, url, 5).GetTask(context.Background(), testProject, "t"); err == nil {

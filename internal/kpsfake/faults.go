@@ -105,3 +105,12 @@ func (f Fault) write(w http.ResponseWriter, _ *http.Request, requestID string) {
 		writeError(w, http.StatusInternalServerError, "FAKE.0000", "unknown fault kind "+strconv.Itoa(int(f.Kind)), requestID)
 	}
 }
+
+// Repeat is n copies of f, for a fault that answers several requests in a row.
+func Repeat(f Fault, n int) []Fault {
+	out := make([]Fault, n)
+	for i := range out {
+		out[i] = f
+	}
+	return out
+}

@@ -37,10 +37,13 @@ type Task struct {
 // Server is an http.Handler serving the task API. The zero value is not usable:
 // call New.
 type Server struct {
-	token   string
-	now     func() time.Time
-	limit   *rateLimit    // nil: no limit
-	latency time.Duration // added to every answer
+	token string
+	now   func() time.Time
+	limit Limiter // nil: no limit
+	// limitStated is whether a 429 says the limit and window, as Huawei's
+	// gateway does unless configured not to.
+	limitStated bool
+	latency     time.Duration // added to every answer
 
 	mu             sync.Mutex
 	projects       map[string]bool
@@ -67,9 +70,16 @@ type Option func(*Server)
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
 // WithRateLimit makes the server answer 429 APIGW.0308, with Retry-After, to
-// requests beyond perSecond in any one-second window, as the gateway does.
+// requests beyond perSecond in any calendar second, as the gateway does.
 func WithRateLimit(perSecond int) Option {
-	return func(s *Server) { s.limit = &rateLimit{perSecond: perSecond} }
+	return WithLimiter(FixedWindow(perSecond, time.Second), true)
+}
+
+// WithLimiter makes the server answer 429 APIGW.0308, with Retry-After, to
+// the requests l does not let through; the message states the limit when
+// stated is true.
+func WithLimiter(l Limiter, stated bool) Option {
+	return func(s *Server) { s.limit, s.limitStated = l, stated }
 }
 
 // WithLatency delays every answer by d, as a distant region does.
@@ -151,7 +161,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests++
 	s.lastAgent = r.UserAgent()
 	requestID := fmt.Sprintf("fake-%06d", s.requests)
-	throttled := s.limit != nil && !s.limit.allow(s.now())
+	throttled := s.limit != nil && !s.limit.Allow(s.now())
 	if throttled {
 		s.throttled++
 	}
@@ -159,8 +169,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", requestID)
 	if throttled {
 		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusTooManyRequests, "APIGW.0308",
-			"The throttling threshold has been reached: policy user over ratelimit,limit:"+fmt.Sprint(s.limit.perSecond)+",time:1 second", requestID)
+		writeError(w, http.StatusTooManyRequests, "APIGW.0308", ThrottleMessage(s.limit, s.limitStated), requestID)
 		return
 	}
 

@@ -124,7 +124,9 @@ output "status" { value = data.kps_keypair_task.t.task_status }
 }
 
 // TestAccKeypairTaskDataSource_apiErrors walks the contract's error table.
-// None of these is retried, and each names the request and the answer.
+// Each names the request and the answer. An unusable 200 (cut off, or a
+// proxy's page) is retried, and is an error once max_retries run out; none
+// of the others is retried.
 func TestAccKeypairTaskDataSource_apiErrors(t *testing.T) {
 	api := newFakeAPI(t)
 	fault := func(taskID string, f kpsfake.Fault) {
@@ -135,9 +137,10 @@ func TestAccKeypairTaskDataSource_apiErrors(t *testing.T) {
 	fault("forbidden", kpsfake.Fault{Status: 403, Code: "KPS.0403", Message: "no permission"})
 	fault("gone", kpsfake.Fault{Status: 404, Code: "KPS.1002", Message: "task not found"})
 	fault("moved", kpsfake.Fault{Kind: kpsfake.FaultRedirect, Location: "https://elsewhere.example/"})
-	fault("html", kpsfake.Fault{Kind: kpsfake.FaultHTML, Status: 200})
 	fault("huge", kpsfake.Fault{Kind: kpsfake.FaultOversized})
-	fault("cut", kpsfake.Fault{Kind: kpsfake.FaultTruncated})
+	// Retried: more faults than the default max_retries of 5 lets through.
+	api.AddTask(testProject, "html", kpsfake.Task{Faults: kpsfake.Repeat(kpsfake.Fault{Kind: kpsfake.FaultHTML, Status: 200}, 8)})
+	api.AddTask(testProject, "cut", kpsfake.Task{Faults: kpsfake.Repeat(kpsfake.Fault{Kind: kpsfake.FaultTruncated}, 8)})
 	fault("nostatus", kpsfake.Fault{Kind: kpsfake.FaultBody, Body: `{"task_id":"nostatus"}`})
 
 	read := func(taskID string) string {
@@ -166,12 +169,15 @@ data "kps_keypair_task" "t" { task_id = "any" }
 			step(read("gone"), "HTTP 404", "KPS.1002", "task not found", "purged"),
 			step(withProvider(api.URL+"/wrong/prefix", testToken), "HTTP 404", "APIGW.0101", "check endpoint"),
 			step(read("moved"), "HTTP 302", "never follows redirects"),
-			step(read("html"), "HTTP 200", "text/html", "502 Bad Gateway"),
+			step(read("html"), "HTTP 200", "after 6 attempts", "text/html", "502 Bad Gateway"),
 			step(read("huge"), "HTTP 200", "larger than 1 MiB"),
-			step(read("cut"), "HTTP 200", "not valid JSON"),
+			step(read("cut"), "HTTP 200", "after 6 attempts", "not valid JSON"),
 			step(read("nostatus"), "HTTP 200", "no task_status"),
 		},
 	})
+	if n := api.Requests("huge"); n != 1 {
+		t.Fatalf("a body over 1 MiB was sent %d times; it is final", n)
+	}
 	if api.Requests("moved") == 0 {
 		t.Fatal("the redirect step sent no request; the test proves nothing")
 	}

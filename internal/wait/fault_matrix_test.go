@@ -40,12 +40,16 @@ func TestFaultMatrix(t *testing.T) {
 		{"429 + Retry-After: 1", []kpsfake.Fault{{Status: 429, Code: "APIGW.0308", RetryAfter: "1"}}, outcome{true, true, ""}},
 		{"connection reset", []kpsfake.Fault{{Kind: kpsfake.FaultReset}}, outcome{true, true, ""}},
 		{"slow answer (past the attempt timeout)", []kpsfake.Fault{{Kind: kpsfake.FaultSlow, Delay: 2 * time.Second}}, outcome{true, true, ""}},
-		{"503 seven times (beyond max_retries)", repeat(kpsfake.Fault{Status: 503, Code: "APIGW.0203"}, 7), outcome{false, true, "after 6 attempts"}},
-		{"slow answer seven times (beyond max_retries)", repeat(kpsfake.Fault{Kind: kpsfake.FaultSlow, Delay: time.Second}, 7), outcome{false, true, "no answer within"}},
-		{"cut-off JSON", []kpsfake.Fault{{Kind: kpsfake.FaultTruncated}}, outcome{false, false, "not valid JSON"}},
-		{"empty body", []kpsfake.Fault{{Kind: kpsfake.FaultEmpty}}, outcome{false, false, "not valid JSON"}},
+		{"503 seven times (beyond max_retries)", kpsfake.Repeat(kpsfake.Fault{Status: 503, Code: "APIGW.0203"}, 7), outcome{false, true, "after 6 attempts"}},
+		{"slow answer seven times (beyond max_retries)", kpsfake.Repeat(kpsfake.Fault{Kind: kpsfake.FaultSlow, Delay: time.Second}, 7), outcome{false, true, "no answer within"}},
+		{"cut-off JSON", []kpsfake.Fault{{Kind: kpsfake.FaultTruncated}}, outcome{true, true, ""}},
+		{"empty body", []kpsfake.Fault{{Kind: kpsfake.FaultEmpty}}, outcome{true, true, ""}},
+		{"200 HTML page", []kpsfake.Fault{{Kind: kpsfake.FaultHTML, Status: 200}}, outcome{true, true, ""}},
+		{"cut-off JSON seven times (beyond max_retries)", kpsfake.Repeat(kpsfake.Fault{Kind: kpsfake.FaultTruncated}, 7), outcome{false, true, "not valid JSON"}},
+		{"429 stating its limit", []kpsfake.Fault{{Status: 429, Code: "APIGW.0308",
+			Message: "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 second"}}, outcome{true, true, ""}},
 		{"body over 1 MiB", []kpsfake.Fault{{Kind: kpsfake.FaultOversized}}, outcome{false, false, "larger than 1 MiB"}},
-		{"200 HTML page", []kpsfake.Fault{{Kind: kpsfake.FaultHTML, Status: 200}}, outcome{false, false, "text/html"}},
+		{"JSON without task_status", []kpsfake.Fault{{Kind: kpsfake.FaultBody, Body: `{"task_id":"x"}`}}, outcome{false, false, "no task_status"}},
 		{"302 redirect", []kpsfake.Fault{{Kind: kpsfake.FaultRedirect, Location: "https://elsewhere.example/"}}, outcome{false, false, "never follows redirects"}},
 		{"401", []kpsfake.Fault{{Status: 401, Code: "APIGW.0301"}}, outcome{false, false, "IAM tokens last 24 hours"}},
 		{"403", []kpsfake.Fault{{Status: 403, Code: "APIGW.0302"}}, outcome{false, false, "kps::getTask"}},
@@ -98,12 +102,4 @@ func TestFaultMatrix(t *testing.T) {
 		fmt.Fprintf(&table, "| %s | %s, %d | %s, %d |\n", row.name, r, readRequests, wo, waitRequests)
 	}
 	t.Log("\n" + table.String())
-}
-
-func repeat(f kpsfake.Fault, n int) []kpsfake.Fault {
-	out := make([]kpsfake.Fault, n)
-	for i := range out {
-		out[i] = f
-	}
-	return out
 }

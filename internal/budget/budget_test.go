@@ -1,0 +1,163 @@
+package budget
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+)
+
+// simLatency is the simulated round trip: a request reaches the gateway
+// after half of it.
+const simLatency = 30 * time.Millisecond
+
+// sentAfter is the earliest arrival of a request sent after the client
+// learned the limit at known: requests already on their way do not count.
+func sentAfter(known time.Time) time.Time { return known.Add(simLatency / 2) }
+
+func TestParseLimit(t *testing.T) {
+	for _, c := range []struct {
+		msg  string
+		want Limit
+		ok   bool
+	}{
+		{"The throttling threshold has been reached: policy user over ratelimit,limit:200,time:5 minute", Limit{200, 5 * time.Minute}, true},
+		{"The throttling threshold has been reached: policy ip over ratelimit,limit:8,time:1 second", Limit{8, time.Second}, true},
+		{"policy api over ratelimit, limit: 1000, time: 1 hour", Limit{1000, time.Hour}, true},
+		{"limit:10000,time:1 day", Limit{10000, 24 * time.Hour}, true},
+		{"limit:50,time:10 seconds", Limit{50, 10 * time.Second}, true},
+		{"The throttling threshold has been reached", Limit{}, false},
+		{"limit:0,time:1 second", Limit{}, false},
+		{"limit:5,time:1 fortnight", Limit{}, false},
+		{"limit:99999999999999999999,time:1 second", Limit{}, false},
+	} {
+		got, ok := ParseLimit(c.msg)
+		if got != c.want || ok != c.ok {
+			t.Errorf("ParseLimit(%q) = %v, %v; want %v, %v", c.msg, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+// TestBudgetKeepsToEveryKindOfLimit runs Terraform's ten concurrent requests
+// against each way a gateway counts, with the limit stated in the 429, and
+// checks that once the client knows the limit, no window of the stated size
+// ever holds more than the limit of its requests, and that nothing fails.
+func TestBudgetKeepsToEveryKindOfLimit(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		limiter  func() kpsfake.Limiter
+		requests int
+		floor    time.Duration
+	}{
+		{"fixed window, 8 per second", func() kpsfake.Limiter { return kpsfake.FixedWindow(8, time.Second) }, 200, 25 * time.Second},
+		{"sliding window, 8 per second", func() kpsfake.Limiter { return kpsfake.SlidingWindow(8, time.Second) }, 200, 25 * time.Second},
+		{"token bucket, 8 per second", func() kpsfake.Limiter { return kpsfake.TokenBucket(8, time.Second) }, 200, 25 * time.Second},
+		{"50 per 10 seconds", func() kpsfake.Limiter { return kpsfake.SlidingWindow(50, 10*time.Second) }, 150, 20 * time.Second},
+		{"200 per 5 minutes", func() kpsfake.Limiter { return kpsfake.FixedWindow(200, 5*time.Minute) }, 300, 5 * time.Minute},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			limiter := c.limiter()
+			count, window := limiter.Limit()
+			res := simulation{limiter: limiter, stated: true, clients: 1, workers: 10, requests: c.requests,
+				latency: simLatency}.run(t)
+			if res.failures > 0 {
+				t.Fatalf("%d requests failed", res.failures)
+			}
+			if res.known[0].IsZero() {
+				t.Fatal("the client never learned the limit")
+			}
+			if most := maxInWindow(res.arrivals[0], sentAfter(res.known[0]), window); most > count {
+				t.Fatalf("%d requests in one window of %s once the limit was known; the limit is %d", most, window, count)
+			}
+			t.Logf("%d requests in %s (floor %s): %d sent, %d (%.1f%%) answered 429",
+				c.requests, res.took.Round(time.Millisecond), c.floor, res.requests, res.throttled,
+				100*float64(res.throttled)/float64(res.requests))
+			if res.took > 2*c.floor {
+				t.Errorf("took %s, more than twice the floor %s", res.took, c.floor)
+			}
+		})
+	}
+}
+
+// TestBudgetSpreadsLongWindows: a quota of 200 in 5 minutes is not spent in
+// the first seconds and then waited out; once known, sends come no faster
+// than a burst of about ten seconds' worth of the rate.
+func TestBudgetSpreadsLongWindows(t *testing.T) {
+	res := simulation{limiter: kpsfake.SlidingWindow(200, 5*time.Minute), stated: true, clients: 1, workers: 10,
+		requests: 260, latency: simLatency}.run(t)
+	if res.failures > 0 || res.known[0].IsZero() {
+		t.Fatalf("failures %d, limit known at %v", res.failures, res.known[0])
+	}
+	// After learning, at most the burst (200 × 10 s / 300 s, so 6) plus the
+	// rate (0.65 a second) fits in any 10 s.
+	if most := maxInWindow(res.arrivals[0], sentAfter(res.known[0]), 10*time.Second); most > 13 {
+		t.Fatalf("%d requests in 10 s once a limit of 200 per 5 minutes was known: not spread", most)
+	}
+}
+
+// TestBudgetWithoutAStatedLimit falls back to the adaptive bucket: nothing
+// fails, and few requests are refused. Back-to-back requests are the worst
+// case for CUBIC, which probes past the last rate that was throttled every
+// few seconds: it runs at 6 to 10% refused here (make bench measures waits,
+// the usual load, against the 10%).
+func TestBudgetWithoutAStatedLimit(t *testing.T) {
+	for _, l := range []kpsfake.Limiter{kpsfake.FixedWindow(8, time.Second), kpsfake.SlidingWindow(8, time.Second)} {
+		res := simulation{limiter: l, clients: 1, workers: 10, requests: 200, latency: simLatency, retries: 5}.run(t)
+		share := float64(res.throttled) / float64(res.requests)
+		t.Logf("%T: 200 requests in %s (floor 25 s): %d sent, %.1f%% answered 429", l, res.took.Round(time.Millisecond), res.requests, 100*share)
+		if res.failures > 0 || share > 0.12 || res.took > 50*time.Second {
+			t.Fatalf("%d failures, %.1f%% answered 429, took %s", res.failures, 100*share, res.took)
+		}
+	}
+}
+
+// TestBudgetSharesAQuotaWithAnotherClient: two clients (two Terraform runs)
+// spend one quota of 8 a second. Each learns that others spend it too, takes a
+// smaller share, and few requests are refused.
+func TestBudgetSharesAQuotaWithAnotherClient(t *testing.T) {
+	res := simulation{limiter: kpsfake.FixedWindow(8, time.Second), stated: true, clients: 2, workers: 10, requests: 150,
+		latency: simLatency}.run(t)
+	share := float64(res.throttled) / float64(res.requests)
+	t.Logf("2 × 150 requests in %s (floor 37.5 s): %d sent, %.1f%% answered 429, shares %.2f", res.took.Round(time.Millisecond),
+		res.requests, 100*share, res.shares)
+	if res.failures > 0 || share > 0.10 {
+		t.Fatalf("%d failures, %.1f%% answered 429", res.failures, 100*share)
+	}
+	for c := range 2 {
+		if most := maxInWindow(res.arrivals[c], sentAfter(res.known[c]), time.Second); most > 8 {
+			t.Fatalf("client %d put %d requests in one second once the limit was known", c, most)
+		}
+	}
+}
+
+// TestSpentQuotaFailsAtOnce: when the next turn is further away than MaxWait,
+// Wait fails at once, saying so, instead of holding the run.
+func TestSpentQuotaFailsAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := NewShared()
+		msg := "The throttling threshold has been reached: policy user over ratelimit,limit:2,time:1 hour"
+		for range 2 {
+			at, err := s.Wait(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Observe(at, false, "")
+		}
+		at, _ := s.Wait(t.Context())
+		s.Observe(at, true, msg)
+		start := time.Now()
+		_, err := s.Wait(t.Context())
+		var spent *SpentError
+		if !errors.As(err, &spent) || time.Since(start) != 0 {
+			t.Fatalf("Wait = %v after %s, want a SpentError at once", err, time.Since(start))
+		}
+		for _, want := range []string{"2 requests per 1h0m0s", "later than the 10m0s", "limit:2,time:1 hour"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%q does not say %q", err, want)
+			}
+		}
+	})
+}

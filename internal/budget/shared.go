@@ -1,0 +1,95 @@
+package budget
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// MaxWait is the longest a request waits for its turn. Beyond it (an hourly
+// or daily quota that is spent) the request fails at once rather than hold a
+// Terraform run for longer than anyone would wait.
+const MaxWait = 10 * time.Minute
+
+// Shared is a Budget safe for concurrent use, on the real clock (which
+// testing/synctest makes virtual).
+type Shared struct {
+	mu sync.Mutex
+	b  *Budget
+	// lastThrottle is the gateway's message in the latest 429, to show when
+	// a quota is spent.
+	lastThrottle string
+}
+
+// NewShared returns a budget for one provider instance.
+func NewShared() *Shared { return &Shared{b: New()} }
+
+// SpentError is a request that was not sent because its turn is further away
+// than MaxWait.
+type SpentError struct {
+	Limits  []Limit
+	Wait    time.Duration
+	Message string // the gateway's message in its latest 429
+}
+
+func (e *SpentError) Error() string {
+	msg := fmt.Sprintf("the API gateway's quota is spent (%v): the next request could be sent in %s, "+
+		"later than the %s a request waits for its turn", e.Limits, e.Wait.Round(time.Second), MaxWait)
+	if e.Message != "" {
+		msg += fmt.Sprintf("; the gateway said %q", e.Message)
+	}
+	return msg
+}
+
+// Wait blocks until the budget lets a request go, and returns when it went.
+// It fails at once with a SpentError when that is further away than
+// MaxWait, and with ctx's error when ctx ends first.
+func (s *Shared) Wait(ctx context.Context) (time.Time, error) {
+	for {
+		s.mu.Lock()
+		now := time.Now()
+		at, ok := s.b.Reserve(now)
+		limits, msg := s.b.Limits(), s.lastThrottle
+		s.mu.Unlock()
+		if ok {
+			return now, nil
+		}
+		wait := at.Sub(now)
+		if wait > MaxWait {
+			return time.Time{}, &SpentError{Limits: limits, Wait: wait, Message: msg}
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return time.Time{}, ctx.Err()
+		case <-timer.C:
+		}
+	}
+}
+
+// Observe reports the answer to a request sent at sentAt: throttled for a
+// 429, whose message (the gateway's error_msg) may state the limit. It
+// returns whether the message stated one, so that the caller can wait for
+// the budget rather than treat the 429 as a failure.
+func (s *Shared) Observe(sentAt time.Time, throttled bool, message string) (stated bool) {
+	o := Outcome{Throttled: throttled}
+	if throttled {
+		o.Limit, o.Stated = ParseLimit(message)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if throttled {
+		s.lastThrottle = message
+	}
+	s.b.Observe(sentAt, time.Now(), o)
+	return o.Stated
+}
+
+// ObserveNoAnswer reports a request sent at sentAt that got no answer.
+func (s *Shared) ObserveNoAnswer(sentAt time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Observe(sentAt, time.Now(), Outcome{NoAnswer: true})
+}
