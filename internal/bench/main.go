@@ -35,6 +35,8 @@ type options struct {
 	sizes      []int
 	rateLimit  int
 	waits      int
+	// windowLimit requests per 10 s, against which windowReads reads run.
+	windowLimit, windowReads int
 	reads      int
 	skipReads  bool
 	skipLimits bool
@@ -51,6 +53,8 @@ func main() {
 	flag.IntVar(&o.rateLimit, "rate", 8, "requests per second the rate-limited stand-in allows")
 	flag.IntVar(&o.waits, "waits", 40, "waits to run against the rate-limited stand-in")
 	flag.IntVar(&o.reads, "reads", 300, "reads to run against the rate-limited stand-in")
+	flag.IntVar(&o.windowLimit, "window-limit", 50, "requests per 10 s the long-window stand-in allows")
+	flag.IntVar(&o.windowReads, "window-reads", 150, "reads to run against the long-window stand-in")
 	flag.BoolVar(&o.skipReads, "skip-reads", false, "skip the plan-time and memory benchmark")
 	flag.BoolVar(&o.skipLimits, "skip-limits", false, "skip the rate-limited benchmarks")
 	flag.Parse()
@@ -160,11 +164,12 @@ func addEndedTasks(fake *kpsfake.Server, prefix string, n int) {
 
 // timed runs terraform and returns its wall time, the provider's peak RSS in
 // MiB (0 when the provider did not run), and terraform's error.
-func (b *bench) timed(ctx context.Context, endpoint string, args ...string) (time.Duration, float64, string, error) {
+func (b *bench) timed(ctx context.Context, endpoint string, env []string, args ...string) (time.Duration, float64, string, error) {
 	_ = os.Remove(b.rssFile)
 	var out strings.Builder
 	start := time.Now()
-	err := b.ws.Run(ctx, &out, append(b.env, "HW_KPS_ENDPOINT="+endpoint), args...)
+	runEnv := append(append([]string{"HW_KPS_ENDPOINT=" + endpoint}, b.env...), env...)
+	err := b.ws.Run(ctx, &out, runEnv, args...)
 	took := time.Since(start)
 	return took, peakRSS(b.rssFile), out.String(), err
 }

@@ -32,7 +32,7 @@ resource "terraform_data" "t" {
 			stop()
 			return err
 		}
-		floor, _, out, err := b.timed(ctx, endpoint, "plan", "-input=false", "-no-color")
+		floor, _, out, err := b.timed(ctx, endpoint, nil, "plan", "-input=false", "-no-color")
 		if err != nil {
 			stop()
 			return fmt.Errorf("floor plan for N=%d: %w\n%s", n, err, out)
@@ -42,7 +42,7 @@ resource "terraform_data" "t" {
 			stop()
 			return err
 		}
-		took, rss, out, err := b.timed(ctx, endpoint, "plan", "-input=false", "-no-color")
+		took, rss, out, err := b.timed(ctx, endpoint, nil, "plan", "-input=false", "-no-color")
 		stop()
 		if err != nil {
 			return fmt.Errorf("reads plan for N=%d: %w\n%s", n, err, out)
