@@ -73,12 +73,10 @@ func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.Creat
 // progressLog reports each status change at INFO, so that TF_LOG=INFO shows
 // a long wait moving.
 var progressLog = wait.Observer{
-	StatusChanged: func(ctx context.Context, task kps.Task, elapsed time.Duration) {
-		fields := map[string]any{
-			"task_status": task.Status.Raw, "server_id": task.ServerID, "elapsed": elapsed.Round(time.Millisecond).String(),
-		}
+	StatusChanged: func(ctx context.Context, status string, elapsed time.Duration) {
+		fields := map[string]any{"task_status": status, "elapsed": elapsed.Round(time.Millisecond).String()}
 		tflog.Info(ctx, "KPS task status changed", fields)
-		if !task.Status.Known() {
+		if !kps.ParseStatus(status).Known() {
 			tflog.Warn(ctx, "KPS task has a status of an unexpected phase; waiting on as if it were pending", fields)
 		}
 	},

@@ -9,18 +9,23 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
-// ReadFunc reads the task once.
-type ReadFunc func(ctx context.Context) (kps.Task, error)
+// RefreshFunc looks once at what is waited for: its value, a status that
+// says how it stands (logged when it changes, and reported when the wait
+// times out), and whether the wait is over. An error that may pass (see
+// kps.IsTransient) lets the wait go on; any other ends it.
+type RefreshFunc[T any] func(ctx context.Context) (value T, status string, done bool, err error)
 
 // Observer hears about a wait's progress, for logging. Any field may be nil.
 type Observer struct {
 	// StatusChanged is called on the first status seen and on every change.
-	StatusChanged func(ctx context.Context, task kps.Task, elapsed time.Duration)
-	// TransientError is called when a read fails in a way that may pass.
+	StatusChanged func(ctx context.Context, status string, elapsed time.Duration)
+	// TransientError is called when a look fails in a way that may pass.
 	TransientError func(ctx context.Context, err error, elapsed time.Duration)
 }
 
-// Waiter polls a task until it ends.
+// Waiter polls until what it waits for is done: on a schedule, within a
+// timeout, until cancelled. The waits for one task and for a server's tasks
+// share it, so they share all of that.
 type Waiter struct {
 	Clock    Clock
 	Schedule Schedule
@@ -28,14 +33,14 @@ type Waiter struct {
 	Observer Observer
 }
 
-// Result is how a wait ended.
-type Result struct {
-	Task        kps.Task
-	CompletedAt time.Time // when the ending status was first seen
+// Outcome is how a wait ended.
+type Outcome[T any] struct {
+	Value       T
+	CompletedAt time.Time // when it was first seen done
 	Polls       int
 }
 
-// TimeoutError says the task did not end in time.
+// TimeoutError says the wait did not end in time.
 type TimeoutError struct {
 	Waited     time.Duration
 	LastStatus string // empty when no read succeeded
@@ -48,7 +53,7 @@ func (e *TimeoutError) Error() string {
 	if e.LastStatus != "" {
 		last = "the last status seen was " + e.LastStatus
 	}
-	msg := fmt.Sprintf("the task did not end within %s (%d polls); %s", e.Waited.Round(time.Second), e.Polls, last)
+	msg := fmt.Sprintf("the wait did not end within %s (%d polls); %s", e.Waited.Round(time.Second), e.Polls, last)
 	if e.LastErr != nil {
 		msg += "; the last read failed: " + e.LastErr.Error()
 	}
@@ -69,27 +74,25 @@ func (e *InterruptedError) Error() string {
 	return msg
 }
 
-// Wait polls at once, then after each pause of the schedule, until the task
-// reaches a terminal phase, the timeout passes, ctx ends, or a read fails in
-// a way that will not pass (a 401, a task that does not exist). Transient
+// Poll refreshes at once, then after each pause of w's schedule, until the
+// refresh says done, the timeout passes, ctx ends, or a refresh fails in a
+// way that will not pass (a 401, a task that does not exist). Transient
 // failures do not end the wait: they are retried on the schedule, with any
-// Retry-After honoured, until the timeout. A phase the API does not document
-// counts as pending.
-func (w Waiter) Wait(ctx context.Context, read ReadFunc) (Result, error) {
+// Retry-After honoured, until the timeout.
+func Poll[T any](ctx context.Context, w Waiter, refresh RefreshFunc[T]) (Outcome[T], error) {
 	start := w.Clock.Now()
 	deadline := start.Add(w.Timeout)
-	// lastStatus is empty until a read succeeds: the client refuses an
-	// answer without a status.
+	// lastStatus is empty until a refresh succeeds.
 	var lastStatus string
 	var lastErr error
 	for polls := 1; ; polls++ {
-		task, err := read(ctx)
+		value, status, done, err := refresh(ctx)
 		now := w.Clock.Now()
 		switch {
 		case ctx.Err() != nil:
-			return Result{}, &InterruptedError{Waited: now.Sub(start), LastStatus: lastStatus}
+			return Outcome[T]{}, &InterruptedError{Waited: now.Sub(start), LastStatus: lastStatus}
 		case err != nil && !kps.IsTransient(err):
-			return Result{}, err
+			return Outcome[T]{}, err
 		case err != nil:
 			lastErr = err
 			if w.Observer.TransientError != nil {
@@ -97,27 +100,27 @@ func (w Waiter) Wait(ctx context.Context, read ReadFunc) (Result, error) {
 			}
 		default:
 			lastErr = nil
-			if task.Status.Raw != lastStatus && w.Observer.StatusChanged != nil {
-				w.Observer.StatusChanged(ctx, task, now.Sub(start))
+			if status != lastStatus && w.Observer.StatusChanged != nil {
+				w.Observer.StatusChanged(ctx, status, now.Sub(start))
 			}
-			lastStatus = task.Status.Raw
-			if task.Status.Terminal() {
-				return Result{Task: task, CompletedAt: now, Polls: polls}, nil
+			lastStatus = status
+			if done {
+				return Outcome[T]{Value: value, CompletedAt: now, Polls: polls}, nil
 			}
 		}
 
 		remaining := deadline.Sub(now)
 		if remaining <= 0 {
-			return Result{}, &TimeoutError{Waited: now.Sub(start), LastStatus: lastStatus, LastErr: lastErr, Polls: polls}
+			return Outcome[T]{}, &TimeoutError{Waited: now.Sub(start), LastStatus: lastStatus, LastErr: lastErr, Polls: polls}
 		}
 		pause := w.Schedule.Pause(polls - 1)
 		if ra := min(kps.RetryAfter(err), kps.MaxRetryAfter); ra > pause {
 			pause = ra
 		}
-		// The last poll falls on the deadline, so that a task ending just in
-		// time is still seen to end.
+		// The last poll falls on the deadline, so that an end just in time
+		// is still seen.
 		if err := w.Clock.Sleep(ctx, min(pause, remaining)); err != nil {
-			return Result{}, &InterruptedError{Waited: w.Clock.Now().Sub(start), LastStatus: lastStatus}
+			return Outcome[T]{}, &InterruptedError{Waited: w.Clock.Now().Sub(start), LastStatus: lastStatus}
 		}
 	}
 }

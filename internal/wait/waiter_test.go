@@ -52,8 +52,8 @@ func TestWaitFollowsScheduleUntilTheEnd(t *testing.T) {
 	read, reads := timeline(clock, []time.Duration{0, 5 * time.Second, 30 * time.Second}, "READY_REPLACE", "RUNNING_REPLACE", "FAILED_REPLACE")
 	var changes []string
 	w := newWaiter(clock, time.Hour)
-	w.Observer.StatusChanged = func(_ context.Context, task kps.Task, _ time.Duration) {
-		changes = append(changes, task.Status.Raw)
+	w.Observer.StatusChanged = func(_ context.Context, status string, _ time.Duration) {
+		changes = append(changes, status)
 	}
 	res, err := w.Wait(context.Background(), read)
 	if err != nil {
