@@ -31,15 +31,15 @@ const (
 )
 
 type options struct {
-	latency    time.Duration
-	sizes      []int
-	rateLimit  int
-	waits      int
+	latency   time.Duration
+	sizes     []int
+	rateLimit int
+	waits     int
 	// windowLimit requests per 10 s, against which windowReads reads run.
 	windowLimit, windowReads int
-	reads      int
-	skipReads  bool
-	skipLimits bool
+	reads                    int
+	skipReads                bool
+	skipLimits               bool
 }
 
 func main() {

@@ -50,8 +50,8 @@ func run(accessKey bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	if _, err := exec.LookPath("terraform"); err != nil {
-		return fmt.Errorf("the demo needs the Terraform CLI on PATH: %w", err)
+	if _, err := exec.LookPath(tfrun.CLI()); err != nil {
+		return fmt.Errorf("the demo needs the Terraform CLI (or OpenTofu, with TF=tofu): %w", err)
 	}
 	config, err := os.ReadFile(filepath.Join("examples", "demo", "main.tf"))
 	if err != nil {
@@ -108,7 +108,8 @@ func run(accessKey bool) error {
 			"Try make demo DEMO_ARGS=-access-key for a signed access key instead.")
 	}
 
-	step("terraform apply: read the task, wait for it, then create what depends on it")
+	cli, _ := tfrun.Version(tfrun.CLI())
+	step(cli + " apply: read the task, wait for it, then create what depends on it")
 	start := time.Now()
 	if err := ws.Run(ctx, os.Stdout, env, "apply", "-auto-approve", "-input=false", "-compact-warnings"); err != nil {
 		return err
@@ -116,7 +117,7 @@ func run(accessKey bool) error {
 	fmt.Printf("\nApply took %s; the stand-in answered %d requests for the task.\n",
 		time.Since(start).Round(100*time.Millisecond), fake.Requests(demoTask))
 
-	step("terraform plan: no resource changes; the data source reads the task again and now sees it ended")
+	step(cli + " plan: no resource changes; the data source reads the task again and now sees it ended")
 	before := fake.Requests(demoTask)
 	if err := ws.Run(ctx, os.Stdout, env, "plan", "-input=false", "-compact-warnings"); err != nil {
 		return err

@@ -1,7 +1,8 @@
-// Package tfrun runs the Terraform CLI against a freshly built provider, with
-// no registry and no network: it builds the provider into a folder, writes a
-// CLI configuration whose dev_overrides point at it, and runs terraform with
-// that configuration. The demo, the benchmarks and the Ctrl-C test use it.
+// Package tfrun runs the Terraform CLI (or OpenTofu) against a freshly built
+// provider, with no registry and no network: it builds the provider into a
+// folder, writes a CLI configuration whose dev_overrides point at it, and runs
+// the CLI with that configuration. The demo, the benchmarks and the Ctrl-C
+// test use it; the acceptance tests use Isolate.
 package tfrun
 
 import (
@@ -13,8 +14,25 @@ import (
 	"path/filepath"
 )
 
-// ProviderAddress is the provider's source address, as dev_overrides names it.
-const ProviderAddress = "registry.terraform.io/kpsops/kps"
+// The registries the CLIs resolve the provider's short source address,
+// kpsops/kps, to: Terraform to its own, OpenTofu to its own.
+const (
+	TerraformRegistry = "registry.terraform.io"
+	OpenTofuRegistry  = "registry.opentofu.org"
+	providerPath      = "kpsops/kps"
+)
+
+// ProviderAddress is the provider's source address under host.
+func ProviderAddress(host string) string { return host + "/" + providerPath }
+
+// CLI is the Terraform CLI under test: TF_ACC_TERRAFORM_PATH, which the
+// acceptance test harness also reads, or else terraform from PATH.
+func CLI() string {
+	if path := os.Getenv("TF_ACC_TERRAFORM_PATH"); path != "" {
+		return path
+	}
+	return "terraform"
+}
 
 // ProviderBinary is the file name Terraform looks for in a dev_overrides folder.
 const ProviderBinary = "terraform-provider-kps"
@@ -50,9 +68,11 @@ func New(ctx context.Context, root, module string) (*Workspace, error) {
 }
 
 // UseBinDir points dev_overrides at dir, e.g. to run a wrapper in place of
-// the provider.
+// the provider. It overrides the provider under both registries, so that
+// whichever CLI runs, kpsops/kps resolves to it.
 func (w *Workspace) UseBinDir(dir string) error {
-	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", ProviderAddress, dir)
+	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		ProviderAddress(TerraformRegistry), dir, ProviderAddress(OpenTofuRegistry), dir)
 	w.Env = []string{"TF_CLI_CONFIG_FILE=" + w.CLIConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
 	return os.WriteFile(w.CLIConfig, []byte(config), 0o600)
 }
@@ -62,10 +82,10 @@ func (w *Workspace) WriteConfig(hcl string) error {
 	return os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(hcl), 0o600)
 }
 
-// Command returns terraform with args, run in the configuration folder with
+// Command returns the CLI with args, run in the configuration folder with
 // the workspace's environment plus env. The caller starts it.
 func (w *Workspace) Command(ctx context.Context, out io.Writer, env []string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, "terraform", args...) //nolint:gosec // terraform, with arguments from our own code
+	cmd := exec.CommandContext(ctx, CLI(), args...) //nolint:gosec // the CLI under test, with arguments from our own code
 	cmd.Dir = w.Dir
 	cmd.Env = append(append(os.Environ(), w.Env...), env...)
 	cmd.Stdout, cmd.Stderr = out, out
@@ -75,7 +95,7 @@ func (w *Workspace) Command(ctx context.Context, out io.Writer, env []string, ar
 // Run runs terraform with args to completion.
 func (w *Workspace) Run(ctx context.Context, out io.Writer, env []string, args ...string) error {
 	if err := w.Command(ctx, out, env, args...).Run(); err != nil {
-		return fmt.Errorf("terraform %v: %w", args, err)
+		return fmt.Errorf("%s %v: %w", filepath.Base(CLI()), args, err)
 	}
 	return nil
 }

@@ -1,0 +1,163 @@
+// Command compat runs the whole acceptance suite under every CLI the provider
+// claims to support, and prints a table of the outcomes: the oldest Terraform
+// claimed (1.5.7), the Terraform on PATH, and the oldest and newest OpenTofu
+// that build here, each built from the Go module proxy into a cache outside
+// the repository (see internal/clis). Any failure or skip fails it.
+//
+// Run it from the repository root with make compat, or go run ./internal/compat.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/kpsops/terraform-provider-kps/internal/clis"
+	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
+)
+
+// target is one CLI of the matrix.
+type target struct {
+	label  string
+	pinned *clis.Pinned // nil: the terraform on PATH
+}
+
+var matrix = []target{
+	{"Terraform 1.5.7 (oldest claimed)", &clis.Terraform157},
+	{"Terraform on PATH", nil},
+	{"OpenTofu 1.6.3 (oldest claimed)", &clis.OpenTofu163},
+	{"OpenTofu 1.12.6", &clis.OpenTofu1126},
+}
+
+// outcome is how the suite went under one CLI.
+type outcome struct {
+	version                 string
+	passed, failed, skipped int
+	took                    time.Duration
+	err                     error
+}
+
+func main() {
+	pkgs := flag.String("packages", "./internal/provider/...", "the packages whose tests run under each CLI")
+	logDir := flag.String("logs", "", "folder to keep each CLI's full go test output in (default: a temporary one)")
+	flag.Parse()
+	if err := run(context.Background(), *pkgs, *logDir); err != nil {
+		fmt.Fprintln(os.Stderr, "compat:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, pkgs, logDir string) error {
+	if logDir == "" {
+		dir, err := os.MkdirTemp("", "kps-compat-")
+		if err != nil {
+			return err
+		}
+		logDir = dir
+	}
+	results := make([]outcome, len(matrix))
+	for i, t := range matrix {
+		results[i] = t.run(ctx, pkgs, filepath.Join(logDir, fmt.Sprintf("%d.log", i)))
+		r := results[i]
+		fmt.Fprintf(os.Stderr, "%s (%s): %d passed, %d failed, %d skipped in %s\n", t.label, r.version, r.passed, r.failed, r.skipped,
+			r.took.Round(time.Second))
+	}
+
+	fmt.Println("| CLI | version | passed | failed | skipped |")
+	fmt.Println("|---|---|---|---|---|")
+	var bad []string
+	for i, t := range matrix {
+		r := results[i]
+		fmt.Printf("| %s | %s | %d | %d | %d |\n", t.label, r.version, r.passed, r.failed, r.skipped)
+		if r.err != nil || r.failed > 0 || r.skipped > 0 || r.passed == 0 {
+			reason := fmt.Sprintf("%d failed, %d skipped", r.failed, r.skipped)
+			if r.err != nil {
+				reason = r.err.Error()
+			}
+			bad = append(bad, fmt.Sprintf("%s: %s (log: %s)", t.label, reason, filepath.Join(logDir, fmt.Sprintf("%d.log", i))))
+		}
+	}
+	if len(bad) > 0 {
+		return errors.New("not every CLI passes:\n  " + strings.Join(bad, "\n  "))
+	}
+	return nil
+}
+
+func (t target) run(ctx context.Context, pkgs, logFile string) outcome {
+	start := time.Now()
+	var o outcome
+	cli := "terraform"
+	if t.pinned != nil {
+		path, err := t.pinned.Build(ctx, os.Stderr)
+		if err != nil {
+			o.err = err
+			return o
+		}
+		cli = path
+	} else if path, err := exec.LookPath(cli); err == nil {
+		cli = path
+	} else {
+		o.err = err
+		return o
+	}
+	host, err := tfrun.RegistryOf(cli)
+	if err != nil {
+		o.err = fmt.Errorf("%s version: %w", cli, err)
+		return o
+	}
+	o.version, _ = tfrun.Version(cli)
+
+	out, err := os.Create(logFile) //nolint:gosec // our own log file
+	if err != nil {
+		o.err = err
+		return o
+	}
+	defer out.Close()
+	test := exec.CommandContext(ctx, "go", "test", "-count=1", "-timeout=15m", "-v", pkgs) //nolint:gosec // our own tests
+	test.Env = append(os.Environ(), "TF_ACC=1", "TF_ACC_TERRAFORM_PATH="+cli, "TF_ACC_PROVIDER_HOST="+host, "CHECKPOINT_DISABLE=1")
+	pipe, err := test.StdoutPipe()
+	if err != nil {
+		o.err = err
+		return o
+	}
+	test.Stderr = test.Stdout
+	if err := test.Start(); err != nil {
+		o.err = err
+		return o
+	}
+	o.passed, o.failed, o.skipped = countResults(io.TeeReader(pipe, out))
+	if err := test.Wait(); err != nil && o.failed == 0 {
+		o.err = fmt.Errorf("go test failed without a failing test (a build error or panic?): %w", err)
+	}
+	o.took = time.Since(start)
+	return o
+}
+
+var resultLine = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): `)
+
+// countResults counts go test -v's result lines, subtests included.
+func countResults(r io.Reader) (passed, failed, skipped int) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		switch m := resultLine.FindStringSubmatch(sc.Text()); {
+		case m == nil:
+		case m[1] == "PASS":
+			passed++
+		case m[1] == "FAIL":
+			failed++
+		default:
+			skipped++
+		}
+	}
+	return passed, failed, skipped
+}

@@ -1,0 +1,279 @@
+// Command releasecheck checks the release as users install it: goreleaser
+// check, then a snapshot build (unsigned) of every platform .goreleaser.yml
+// lists, then the linux_amd64 zip installed the way a private registry or an
+// air-gapped site serves it, through a filesystem_mirror with no
+// dev_overrides: init must write .terraform.lock.hcl and a plan against the
+// KPS stand-in must pass, under Terraform and under OpenTofu.
+//
+// Run it from the repository root with make release-check.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/kpsops/terraform-provider-kps/internal/clis"
+	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
+)
+
+const (
+	goreleaserModfile = "tools/goreleaser/go.mod"
+	checkToken        = "release-check-token"
+	checkProject      = "0123456789abcdef0123456789abcdef"
+	checkTask         = "release-check-task"
+)
+
+func main() {
+	skipBuild := flag.Bool("skip-build", false, "check the dist/ an earlier run built, without building again")
+	flag.Parse()
+	if err := run(context.Background(), *skipBuild); err != nil {
+		fmt.Fprintln(os.Stderr, "release-check:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, skipBuild bool) error {
+	if !skipBuild {
+		step("goreleaser check")
+		if err := goreleaser(ctx, "check"); err != nil {
+			return err
+		}
+		step("goreleaser release --snapshot: every platform, unsigned")
+		start := time.Now()
+		if err := goreleaser(ctx, "release", "--snapshot", "--clean", "--skip=sign,publish"); err != nil {
+			return err
+		}
+		fmt.Printf("built in %s\n", time.Since(start).Round(time.Second))
+	}
+	artifacts, err := readArtifacts("dist/artifacts.json")
+	if err != nil {
+		return err
+	}
+	if err := checkPlatforms(artifacts); err != nil {
+		return err
+	}
+	zip, version, err := artifacts.archive("linux", "amd64")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("installing %s (version %s) through a filesystem_mirror\n", zip, version)
+
+	tofu, err := clis.OpenTofu1126.Build(ctx, os.Stderr)
+	if err != nil {
+		return err
+	}
+	terraform, err := exec.LookPath("terraform")
+	if err != nil {
+		return err
+	}
+	for _, cli := range []string{terraform, tofu} {
+		if err := installAndPlan(ctx, cli, zip, version); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func step(title string) { fmt.Printf("\n==> %s\n", title) }
+
+func goreleaser(ctx context.Context, args ...string) error {
+	cmd := exec.CommandContext(ctx, "go", append([]string{"tool", "-modfile=" + goreleaserModfile, "goreleaser"}, args...)...) //nolint:gosec // our pinned tool
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("goreleaser %s: %w", strings.Join(args, " "), err)
+	}
+	return nil
+}
+
+// artifact is the part of goreleaser's dist/artifacts.json read here.
+type artifact struct {
+	Name   string `json:"name"`
+	Path   string `json:"path"`
+	Goos   string `json:"goos"`
+	Goarch string `json:"goarch"`
+	Type   string `json:"type"`
+	Extra  struct {
+		Version string `json:"Version"`
+	} `json:"extra"`
+}
+
+type artifacts []artifact
+
+func readArtifacts(path string) (artifacts, error) {
+	data, err := os.ReadFile(path) //nolint:gosec // goreleaser's own output
+	if err != nil {
+		return nil, fmt.Errorf("reading goreleaser's artifact list (run without -skip-build first): %w", err)
+	}
+	var a artifacts
+	return a, json.Unmarshal(data, &a)
+}
+
+// checkPlatforms checks that every platform built has its zip, and that the
+// checksums and the registry manifest are there.
+func checkPlatforms(a artifacts) error {
+	binaries, archives := map[string]bool{}, map[string]bool{}
+	var checksum, manifest bool
+	for _, x := range a {
+		platform := x.Goos + "_" + x.Goarch
+		switch x.Type {
+		case "Binary":
+			binaries[platform] = true
+		case "Archive":
+			archives[platform] = true
+		case "Checksum":
+			checksum = true
+		}
+		if strings.HasSuffix(x.Name, "_manifest.json") {
+			manifest = true
+		}
+	}
+	var missing []string
+	for p := range binaries {
+		if !archives[p] {
+			missing = append(missing, p)
+		}
+	}
+	switch {
+	case len(binaries) < 10:
+		return fmt.Errorf("only %d platforms were built", len(binaries))
+	case len(missing) > 0:
+		return fmt.Errorf("platforms built without a zip: %v", missing)
+	case !checksum:
+		return errors.New("no SHA256SUMS file was made")
+	case !manifest:
+		return errors.New("the registry manifest is not among the release files")
+	}
+	fmt.Printf("%d platforms, each zipped; SHA256SUMS and the registry manifest made\n", len(binaries))
+	return nil
+}
+
+func (a artifacts) archive(goos, goarch string) (path, version string, err error) {
+	for _, x := range a {
+		if x.Type == "Archive" && x.Goos == goos && x.Goarch == goarch {
+			return x.Path, x.Extra.Version, nil
+		}
+	}
+	return "", "", fmt.Errorf("no %s_%s zip was built", goos, goarch)
+}
+
+// installAndPlan installs the zip from a filesystem mirror for cli, runs
+// init (which must write the lock file) and plans against the stand-in.
+func installAndPlan(ctx context.Context, cli, zip, version string) error {
+	host, err := tfrun.RegistryOf(cli)
+	if err != nil {
+		return err
+	}
+	name, _ := tfrun.Version(cli)
+	step(name + ": init from a filesystem_mirror, then plan")
+	root, err := os.MkdirTemp("", "kps-release-check-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(root)
+
+	// The packed layout: HOST/NAMESPACE/TYPE/terraform-provider-TYPE_VERSION_OS_ARCH.zip.
+	mirrorDir := filepath.Join(root, "mirror", host, "kpsops", "kps")
+	if err := os.MkdirAll(mirrorDir, 0o700); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(zip) //nolint:gosec // goreleaser's own output
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(mirrorDir, filepath.Base(zip)), data, 0o600); err != nil {
+		return err
+	}
+	cliConfig := filepath.Join(root, "terraformrc")
+	if err := os.WriteFile(cliConfig, []byte(fmt.Sprintf(`provider_installation {
+  filesystem_mirror {
+    path    = %q
+    include = ["%s/kpsops/kps"]
+  }
+}
+`, filepath.Join(root, "mirror"), host)), 0o600); err != nil {
+		return err
+	}
+	work := filepath.Join(root, "config")
+	if err := os.MkdirAll(work, 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(fmt.Sprintf(`
+terraform {
+  required_providers {
+    kps = {
+      source  = "kpsops/kps"
+      version = "= %s"
+    }
+  }
+}
+provider "kps" {}
+data "kps_keypair_task" "t" {
+  task_id = %q
+}
+output "status" {
+  value = data.kps_keypair_task.t.task_status
+}
+`, version, checkTask)), 0o600); err != nil {
+		return err
+	}
+
+	endpoint, stop, err := serveStandIn()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"HW_KPS_ENDPOINT="+endpoint, "HW_AUTH_TOKEN="+checkToken, "HW_PROJECT_ID="+checkProject)
+	runCLI := func(args ...string) (string, error) {
+		cmd := exec.CommandContext(ctx, cli, args...) //nolint:gosec // the CLI under check
+		cmd.Dir, cmd.Env = work, env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return string(out), fmt.Errorf("%s %s: %w\n%s", filepath.Base(cli), strings.Join(args, " "), err, out)
+		}
+		return string(out), nil
+	}
+	if _, err := runCLI("init", "-input=false", "-no-color"); err != nil {
+		return err
+	}
+	lock, err := os.ReadFile(filepath.Join(work, ".terraform.lock.hcl"))
+	if err != nil {
+		return fmt.Errorf("init wrote no .terraform.lock.hcl: %w", err)
+	}
+	if !strings.Contains(string(lock), `"`+host+`/kpsops/kps"`) || !strings.Contains(string(lock), `version     = "`+version+`"`) {
+		return fmt.Errorf(".terraform.lock.hcl does not lock %s/kpsops/kps %s:\n%s", host, version, lock)
+	}
+	out, err := runCLI("plan", "-input=false", "-no-color")
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(out, `"SUCCESS_RESET"`) {
+		return fmt.Errorf("the plan did not read the task:\n%s", out)
+	}
+	fmt.Printf("init locked %s/kpsops/kps %s (%s); the plan read the task: SUCCESS_RESET\n", host, version, runtime.GOOS+"_"+runtime.GOARCH)
+	return nil
+}
+
+func serveStandIn() (string, func(), error) {
+	fake := kpsfake.New(checkToken)
+	fake.AddTask(checkProject, checkTask, kpsfake.Task{ServerID: "s", Timeline: []kpsfake.Step{{Status: "SUCCESS_RESET"}}})
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	return "http://" + l.Addr().String(), func() { _ = srv.Close() }, nil
+}
