@@ -37,6 +37,18 @@ resource "terraform_data" "after_reset" {
   input = "server ${kps_keypair_task_wait.reset.server_id} is ready (${kps_keypair_task_wait.reset.task_status})"
 }
 
+# Someone else is replacing a key pair on the same server, and nobody here has
+# that task's ID: wait until the server has no running key-pair task at all.
+resource "kps_server_tasks_wait" "server_idle" {
+  server_id     = kps_keypair_task_wait.reset.server_id
+  poll_interval = "2s"
+}
+
+# Runs only once the server is idle: every task on it has ended, none failed.
+resource "terraform_data" "after_server_idle" {
+  input = [for t in kps_server_tasks_wait.server_idle.tasks : "${t.task_id} ended ${t.task_status}"]
+}
+
 output "status_when_planned" {
   value = data.kps_keypair_task.at_plan.task_status
 }
@@ -51,4 +63,8 @@ output "completed_at" {
 
 output "gated_resource" {
   value = terraform_data.after_reset.output
+}
+
+output "server_tasks_seen" {
+  value = terraform_data.after_server_idle.output
 }

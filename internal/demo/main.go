@@ -35,6 +35,9 @@ const (
 	demoSecurityToken = "demo-security-token-not-a-secret"
 	demoTask          = "aee8d2fe-5484-4753-9177-5a38dc15546c"
 	demoServer        = "c9aa197b-a6b6-4c33-b3a6-fa0b4ec50006"
+	// A task someone else started on the same server, whose ID the
+	// configuration does not know.
+	demoOtherTask = "5f0c6a1e-2b7d-4c1e-9a53-0d4e8f1b2c3d"
 )
 
 func main() {
@@ -86,6 +89,14 @@ func run(accessKey bool) error {
 			{At: 6 * time.Second, Status: "SUCCESS_RESET"},
 		},
 	})
+	fake.AddTask(demoProject, demoOtherTask, kpsfake.Task{
+		ServerID:  demoServer,
+		FromStart: true, // it runs from now, whether or not anyone reads it
+		Timeline: []kpsfake.Step{
+			{At: 0, Status: "RUNNING_REPLACE"},
+			{At: 10 * time.Second, Status: "SUCCESS_REPLACE"},
+		},
+	})
 	listener, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -94,7 +105,8 @@ func run(accessKey bool) error {
 	go func() { _ = server.Serve(listener) }()
 	defer server.Close()
 	endpoint := "http://" + listener.Addr().String()
-	fmt.Printf("KPS stand-in at %s: task %s goes READY_RESET -> RUNNING_RESET (2 s) -> SUCCESS_RESET (6 s) from its first read\n", endpoint, demoTask)
+	fmt.Printf("KPS stand-in at %s: task %s goes READY_RESET -> RUNNING_RESET (2 s) -> SUCCESS_RESET (6 s) from its first read;\n"+
+		"task %s, started by someone else on the same server, runs until SUCCESS_REPLACE 10 s from now\n", endpoint, demoTask, demoOtherTask)
 
 	env := []string{"HW_KPS_ENDPOINT=" + endpoint, "TF_VAR_task_id=" + demoTask}
 	if accessKey {
@@ -109,13 +121,15 @@ func run(accessKey bool) error {
 	}
 
 	cli, _ := tfrun.Version(tfrun.CLI())
-	step(cli + " apply: read the task, wait for it, then create what depends on it")
+	step(cli + " apply: read the task, wait for it and for the server to be idle, then create what depends on them")
 	start := time.Now()
 	if err := ws.Run(ctx, os.Stdout, env, "apply", "-auto-approve", "-input=false", "-compact-warnings"); err != nil {
 		return err
 	}
-	fmt.Printf("\nApply took %s; the stand-in answered %d requests for the task.\n",
-		time.Since(start).Round(100*time.Millisecond), fake.Requests(demoTask))
+	fmt.Printf("\nApply took %s; the stand-in answered %d requests for the task. The server wait listed the running "+
+		"tasks %d times and read the other task by its ID %d time(s), once it had left the list.\n",
+		time.Since(start).Round(100*time.Millisecond), fake.Requests(demoTask), fake.ListRequests("running-tasks"),
+		fake.Requests(demoOtherTask))
 
 	step(cli + " plan: no resource changes; the data source reads the task again and now sees it ended")
 	before := fake.Requests(demoTask)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -77,6 +78,30 @@ func FuzzParseStatus(f *testing.F) {
 		}
 		if s.Terminal() != (s.Succeeded() || s.Failed()) || (s.Succeeded() && s.Failed()) {
 			t.Fatalf("%q: inconsistent predicates", raw)
+		}
+	})
+}
+
+// FuzzDecodeTaskList: whatever a list page holds, decoding it never panics,
+// and a task it accepts has a task_time that was a number of milliseconds
+// (or none).
+func FuzzDecodeTaskList(f *testing.F) {
+	f.Add([]byte(`{"total":2,"tasks":[{"task_id":"a","operate_type":"RESET","task_time":"1764311400000","server_id":"s"}]}`))
+	f.Add([]byte(`{"total":1,"tasks":[{"task_id":"a","task_time":"soon"}]}`))
+	f.Add([]byte(`{"total":-1,"tasks":null}`))
+	f.Add([]byte(`{"tasks":[{"task_time":99999999999999999999}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		resp := &response{method: http.MethodGet, url: "https://kms.example/v3/p/running-tasks", status: http.StatusOK,
+			header: http.Header{}, body: body}
+		var page taskPage
+		if resp.decodeJSON(&page, "the task list JSON expected") != nil {
+			return
+		}
+		for _, raw := range page.Tasks {
+			task, err := raw.decode()
+			if err == nil && !task.StartedAt.IsZero() && task.StartedAt.Location() != time.UTC {
+				t.Fatalf("started_at %v is not in UTC", task.StartedAt)
+			}
 		}
 	})
 }

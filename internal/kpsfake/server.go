@@ -25,10 +25,19 @@ type Step struct {
 // Task is what the stand-in knows of one task.
 type Task struct {
 	ServerID string
-	// Timeline starts at the first read of the task, so that a test's timing
-	// does not depend on how long Terraform takes to start. Steps are in order
-	// of At; before the first step the first status is reported.
+	// ServerName and KeypairName are what the task lists report.
+	ServerName, KeypairName string
+	// Timeline starts at the first read of the task, by its ID or in a task
+	// list, so that a test's timing does not depend on how long Terraform
+	// takes to start. Steps are in order of At; before the first step the
+	// first status is reported.
 	Timeline []Step
+	// FromStart starts the timeline when the task is added instead: a task
+	// someone else started, which moves on whether or not anyone reads it.
+	FromStart bool
+	// ErrorCode and ErrorMsg are what the failed-tasks list reports for the
+	// task once it has failed.
+	ErrorCode, ErrorMsg string
 	// Faults answer the task's next requests, one each, in order, before the
 	// timeline is consulted again.
 	Faults []Fault
@@ -44,6 +53,7 @@ type Server struct {
 	// gateway does unless configured not to.
 	limitStated bool
 	latency     time.Duration // added to every answer
+	maxPage     int           // the most tasks a list page holds; 0: 1000
 
 	mu             sync.Mutex
 	projects       map[string]bool
@@ -51,6 +61,7 @@ type Server struct {
 	keys           map[string]*accessKey // by access key ID
 	regions        map[string][]string   // IAM: project IDs by region name
 	projectLookups int
+	listRequests   map[string]int
 	signatures     []string
 	requests       int
 	throttled      int
@@ -59,6 +70,8 @@ type Server struct {
 
 type taskState struct {
 	Task
+	id        string
+	added     time.Time
 	firstRead time.Time
 	requests  int
 }
@@ -82,6 +95,10 @@ func WithLimiter(l Limiter, stated bool) Option {
 	return func(s *Server) { s.limit, s.limitStated = l, stated }
 }
 
+// WithMaxPage makes the task lists answer at most n tasks a page, whatever
+// limit is asked for, as a gateway that caps pages does.
+func WithMaxPage(n int) Option { return func(s *Server) { s.maxPage = n } }
+
 // WithLatency delays every answer by d, as a distant region does.
 func WithLatency(d time.Duration) Option { return func(s *Server) { s.latency = d } }
 
@@ -90,7 +107,7 @@ func WithLatency(d time.Duration) Option { return func(s *Server) { s.latency = 
 func New(token string, opts ...Option) *Server {
 	s := &Server{
 		token: token, now: time.Now, projects: map[string]bool{}, tasks: map[string]*taskState{},
-		keys: map[string]*accessKey{}, regions: map[string][]string{},
+		keys: map[string]*accessKey{}, regions: map[string][]string{}, listRequests: map[string]int{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -111,7 +128,7 @@ func (s *Server) AddTask(projectID, taskID string, task Task) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.projects[projectID] = true
-	s.tasks[projectID+"/"+taskID] = &taskState{Task: task}
+	s.tasks[projectID+"/"+taskID] = &taskState{Task: task, id: taskID, added: s.now()}
 }
 
 // Requests counts the requests that reached the task endpoint of taskID, in any
@@ -175,7 +192,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	projectID, taskID, ok := parseTaskPath(r.URL.Path)
 	isProjects := r.URL.Path == "/v3/projects"
-	if (!ok && !isProjects) || r.Method != http.MethodGet {
+	listProject, list, isList := parseListPath(r.URL.Path)
+	if (!ok && !isProjects && !isList) || r.Method != http.MethodGet {
 		writeError(w, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment", requestID)
 		return
 	}
@@ -185,6 +203,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if isProjects {
 		s.serveProjects(w, r)
+		return
+	}
+	if isList {
+		s.serveList(w, r, listProject, list, requestID)
 		return
 	}
 
@@ -233,10 +255,22 @@ func (t *taskState) statusAt(now time.Time) string {
 	if t.firstRead.IsZero() {
 		t.firstRead = now
 	}
+	return t.peek(now)
+}
+
+// peek is the status at now, without starting the timeline.
+func (t *taskState) peek(now time.Time) string {
 	if len(t.Timeline) == 0 {
 		return ""
 	}
-	elapsed := now.Sub(t.firstRead)
+	start := t.firstRead
+	if t.FromStart {
+		start = t.added
+	}
+	if start.IsZero() {
+		return t.Timeline[0].Status
+	}
+	elapsed := now.Sub(start)
 	status := t.Timeline[0].Status
 	for _, step := range t.Timeline {
 		if step.At <= elapsed {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,11 +13,11 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
 )
 
-// TestAccKeypairTaskWait_interrupt presses Ctrl-C on a real `terraform apply`
-// that is waiting for a task that never ends: Terraform asks the provider to
-// stop, the wait ends at once with an error saying it was interrupted, and
-// nothing is saved.
-func TestAccKeypairTaskWait_interrupt(t *testing.T) {
+// TestAccWaits_interrupt presses Ctrl-C on a real `terraform apply` (or
+// `tofu apply`) that is waiting for a task that never ends, through each wait
+// resource: the CLI asks the provider to stop, the wait ends at once with an
+// error saying it was interrupted, and nothing is saved.
+func TestAccWaits_interrupt(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("an acceptance test: set TF_ACC=1 (make test does)")
 	}
@@ -24,23 +25,44 @@ func TestAccKeypairTaskWait_interrupt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := newFakeAPI(t)
-	api.addTask("stuck", "srv", "RUNNING_RESET")
-	err = ws.WriteConfig(`
+	for _, c := range []struct {
+		resource, config, message string
+		polls                     func(*fakeAPI) int
+	}{
+		{"kps_keypair_task_wait", `task_id = "stuck"`, "Wait for KPS task stuck interrupted",
+			func(api *fakeAPI) int { return api.Requests("stuck") }},
+		{"kps_server_tasks_wait", `server_id = "srv"`, "Wait for the KPS tasks of server srv interrupted",
+			func(api *fakeAPI) int { return api.ListRequests("running-tasks") }},
+	} {
+		t.Run(c.resource, func(t *testing.T) {
+			api := newFakeAPI(t)
+			api.addTask("stuck", "srv", "RUNNING_RESET")
+			err := ws.WriteConfig(`
 terraform {
   required_providers {
     kps = { source = "kpsops/kps" }
   }
 }
-` + api.providerConfig() + `
-resource "kps_keypair_task_wait" "w" {
-  task_id       = "stuck"
+` + api.providerConfig() + fmt.Sprintf(`
+resource %q "w" {
+  %s
   poll_interval = "1s"
 }
-`)
-	if err != nil {
-		t.Fatal(err)
+`, c.resource, c.config))
+			if err != nil {
+				t.Fatal(err)
+			}
+			interruptApply(t, ws, func() int { return c.polls(api) }, c.resource, c.message)
+		})
 	}
+}
+
+// interruptApply starts an apply in ws, presses Ctrl-C once polls reports
+// three polls, and checks that the CLI stops with message and saves nothing
+// of resourceType.
+func interruptApply(t *testing.T, ws *tfrun.Workspace, polls func() int, resourceType, message string) {
+	t.Helper()
+	_ = os.Remove(filepath.Join(ws.Dir, "terraform.tfstate"))
 
 	var out lockedBuffer
 	apply := ws.Command(t.Context(), &out, nil, "apply", "-auto-approve", "-input=false", "-no-color")
@@ -49,7 +71,7 @@ resource "kps_keypair_task_wait" "w" {
 	}
 	// Press Ctrl-C once the wait has polled a few times.
 	deadline := time.Now().Add(60 * time.Second)
-	for api.Requests("stuck") < 3 {
+	for polls() < 3 {
 		if time.Now().After(deadline) {
 			_ = apply.Process.Kill()
 			t.Fatalf("the wait never started polling:\n%s", out.String())
@@ -71,11 +93,11 @@ resource "kps_keypair_task_wait" "w" {
 		_ = apply.Process.Kill()
 		t.Fatalf("terraform did not stop within 30s of Ctrl-C:\n%s", out.String())
 	}
-	t.Logf("terraform exited %v after Ctrl-C", time.Since(pressed).Round(time.Millisecond))
-	if !strings.Contains(out.String(), "Wait for KPS task stuck interrupted") {
+	t.Logf("the CLI exited %v after Ctrl-C", time.Since(pressed).Round(time.Millisecond))
+	if !strings.Contains(out.String(), message) {
 		t.Fatalf("the error does not say the wait was interrupted:\n%s", out.String())
 	}
-	if state, err := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate")); err == nil && strings.Contains(string(state), "kps_keypair_task_wait") {
+	if state, err := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate")); err == nil && strings.Contains(string(state), resourceType) {
 		t.Fatalf("the interrupted wait was saved to state:\n%s", state)
 	}
 }

@@ -37,9 +37,9 @@ func (p *kpsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 }
 
 func (p *kpsProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newKeypairTaskWaitResource}
+	return []func() resource.Resource{newKeypairTaskWaitResource, newServerTasksWaitResource}
 }
 
 func (p *kpsProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newKeypairTaskDataSource}
+	return []func() datasource.DataSource{newKeypairTaskDataSource, newRunningTasksDataSource, newFailedTasksDataSource}
 }

@@ -39,9 +39,9 @@ type fakeAPI struct {
 	URL string
 }
 
-func newFakeAPI(t *testing.T) *fakeAPI {
+func newFakeAPI(t *testing.T, opts ...kpsfake.Option) *fakeAPI {
 	t.Helper()
-	fake := kpsfake.New(testToken)
+	fake := kpsfake.New(testToken, opts...)
 	fake.AddProject(testProject)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)

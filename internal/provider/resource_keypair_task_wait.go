@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -13,12 +12,6 @@ var (
 	_ resource.Resource                = (*keypairTaskWaitResource)(nil)
 	_ resource.ResourceWithConfigure   = (*keypairTaskWaitResource)(nil)
 	_ resource.ResourceWithImportState = (*keypairTaskWaitResource)(nil)
-)
-
-const (
-	defaultPollInterval  = 10 * time.Second
-	minPollInterval      = time.Second
-	defaultCreateTimeout = 30 * time.Minute
 )
 
 func newKeypairTaskWaitResource() resource.Resource { return &keypairTaskWaitResource{} }

@@ -2,11 +2,9 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -26,31 +24,19 @@ func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.Creat
 	}
 	client, project, diags := r.data.clientFor(ctx, plan.ProjectID)
 	resp.Diagnostics.Append(diags...)
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	waiter, diags := newWaiter(ctx, plan.PollInterval, plan.Timeouts, progressLog)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
-		return
-	}
-	// The schema's validator has already checked the duration.
-	interval, err := time.ParseDuration(plan.PollInterval.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("poll_interval"), "Invalid poll_interval", err.Error())
 		return
 	}
 
 	taskID := plan.TaskID.ValueString()
 	ctx = tflog.SetField(ctx, "task_id", taskID)
-	waiter := wait.Waiter{
-		Clock:    wait.RealClock{},
-		Schedule: wait.NewSchedule(interval),
-		Timeout:  timeout,
-		Observer: progressLog,
-	}
 	res, err := waiter.Wait(ctx, func(ctx context.Context) (kps.Task, error) {
 		return client.GetTask(ctx, project, taskID)
 	})
 	if err != nil {
-		summary, detail := describeWaitError(taskID, project, timeout, err)
+		summary, detail := describeWaitError("KPS task "+taskID, project, waiter.Timeout, err)
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
@@ -81,24 +67,8 @@ var progressLog = wait.Observer{
 		}
 	},
 	TransientError: func(ctx context.Context, err error, elapsed time.Duration) {
-		tflog.Warn(ctx, "Reading the KPS task failed for now; the wait goes on", map[string]any{
+		tflog.Warn(ctx, "Reading from KPS failed for now; the wait goes on", map[string]any{
 			"error": err.Error(), "elapsed": elapsed.Round(time.Millisecond).String(),
 		})
 	},
-}
-
-// describeWaitError turns how a wait went wrong into a diagnostic.
-func describeWaitError(taskID, project string, timeout time.Duration, err error) (summary, detail string) {
-	var te *wait.TimeoutError
-	switch {
-	case errors.As(err, &te):
-		return "Timed out waiting for KPS task " + taskID,
-			fmt.Sprintf("Task %s in project %s: %s (timeouts.create is %s). Nothing was saved to state, so the next "+
-				"apply waits again; raise timeouts.create if the task needs longer.", taskID, project, te.Error(), timeout)
-	case wait.IsInterrupted(err):
-		return "Wait for KPS task " + taskID + " interrupted",
-			fmt.Sprintf("Task %s in project %s: %s. Nothing was saved to state; the task itself goes on in the cloud.",
-				taskID, project, err.Error())
-	}
-	return "Cannot read KPS task " + taskID, err.Error()
 }

@@ -3,26 +3,16 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
 func (r *keypairTaskWaitResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	// The results of a wait do not change once it is over, so every computed
-	// attribute keeps its value through an in-place update.
-	computedString := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{
-			Computed: true, MarkdownDescription: desc,
-			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		}
-	}
+	computedString := computedResult
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Waits, during apply, until a KPS key-pair task ends. Resources that reference this one, " +
 			"or name it in `depends_on`, are held back until then. It creates nothing in the cloud.\n\n" +
@@ -46,27 +36,13 @@ func (r *keypairTaskWaitResource) Schema(ctx context.Context, _ resource.SchemaR
 					stringplanmodifier.RequiresReplace(),
 				},
 			},
-			"poll_interval": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				Default:  stringdefault.StaticString(defaultPollInterval.String()),
-				MarkdownDescription: "The longest pause between two reads of the task, as a duration such as `\"10s\"` or " +
-					"`\"1m\"`; at least `\"1s\"`. Pauses start at one second or less and grow to this, each shortened by " +
-					"a random share of up to a fifth so that many waits do not poll in step. Defaults to `\"10s\"`.",
-				Validators: []validator.String{durationAtLeast{min: minPollInterval}},
-			},
-			"fail_on_failure": schema.BoolAttribute{
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-				MarkdownDescription: "Whether a task that ends in a `FAILED_*` status is an error. When `false`, the " +
-					"wait succeeds with `succeeded = false`. Defaults to `true`.",
-			},
-			"id":          computedString("The task ID."),
-			"task_status": computedString(descTaskStatus + " At the time the wait ended."),
-			"server_id":   computedString(descServerID),
-			"phase":       computedString(descPhase),
-			"operation":   computedString(descOperation),
+			"poll_interval":   pollIntervalAttribute("the task"),
+			"fail_on_failure": failOnFailureAttribute("a task"),
+			"id":              computedString("The task ID."),
+			"task_status":     computedString(descTaskStatus + " At the time the wait ended."),
+			"server_id":       computedString(descServerID),
+			"phase":           computedString(descPhase),
+			"operation":       computedString(descOperation),
 			"succeeded": schema.BoolAttribute{
 				Computed: true, MarkdownDescription: descSucceeded,
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
@@ -75,10 +51,7 @@ func (r *keypairTaskWaitResource) Schema(ctx context.Context, _ resource.SchemaR
 				"task that had ended, the time of the import; null for one imported before it ended."),
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{
-				Create:            true,
-				CreateDescription: "How long to wait for the task to end, in all. Defaults to `30m`.",
-			}),
+			"timeouts": waitTimeoutsBlock(ctx, "the task to end"),
 		},
 	}
 }

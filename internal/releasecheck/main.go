@@ -192,7 +192,7 @@ func installAndPlan(ctx context.Context, cli, zip, version string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(mirrorDir, filepath.Base(zip)), data, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(mirrorDir, filepath.Base(zip)), data, 0o600); err != nil { //nolint:gosec // goreleaser's own file name
 		return err
 	}
 	cliConfig := filepath.Join(root, "terraformrc")
@@ -248,7 +248,7 @@ output "status" {
 	if _, err := runCLI("init", "-input=false", "-no-color"); err != nil {
 		return err
 	}
-	lock, err := os.ReadFile(filepath.Join(work, ".terraform.lock.hcl"))
+	lock, err := os.ReadFile(filepath.Join(work, ".terraform.lock.hcl")) //nolint:gosec // the lock file of our own temporary folder
 	if err != nil {
 		return fmt.Errorf("init wrote no .terraform.lock.hcl: %w", err)
 	}

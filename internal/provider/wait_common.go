@@ -1,0 +1,96 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/kpsops/terraform-provider-kps/internal/wait"
+)
+
+// What the two wait resources share: how they are tuned (poll_interval,
+// fail_on_failure, timeouts), how a wait is set up from those, and how a
+// wait that went wrong is told.
+
+const (
+	defaultPollInterval  = 10 * time.Second
+	minPollInterval      = time.Second
+	defaultCreateTimeout = 30 * time.Minute
+)
+
+func pollIntervalAttribute(what string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		Computed: true,
+		Default:  stringdefault.StaticString(defaultPollInterval.String()),
+		MarkdownDescription: "The longest pause between two reads of " + what + ", as a duration such as `\"10s\"` or " +
+			"`\"1m\"`; at least `\"1s\"`. Pauses start at one second or less and grow to this, each shortened by " +
+			"a random share of up to a fifth so that many waits do not poll in step. Defaults to `\"10s\"`.",
+		Validators: []validator.String{durationAtLeast{min: minPollInterval}},
+	}
+}
+
+func failOnFailureAttribute(what string) schema.BoolAttribute {
+	return schema.BoolAttribute{
+		Optional: true,
+		Computed: true,
+		Default:  booldefault.StaticBool(true),
+		MarkdownDescription: "Whether " + what + " that ends in a `FAILED_*` status is an error. When `false`, the " +
+			"wait succeeds with `succeeded = false`. Defaults to `true`.",
+	}
+}
+
+func waitTimeoutsBlock(ctx context.Context, what string) schema.Block {
+	return timeouts.Block(ctx, timeouts.Opts{
+		Create:            true,
+		CreateDescription: "How long to wait for " + what + ", in all. Defaults to `30m`.",
+	})
+}
+
+// computedResult is a computed attribute that a finished wait keeps through
+// an in-place update: its results do not change once it is over.
+func computedResult(desc string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Computed: true, MarkdownDescription: desc,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// newWaiter sets up a wait from a resource's poll_interval and timeouts.
+func newWaiter(ctx context.Context, pollInterval types.String, t timeouts.Value, observer wait.Observer) (wait.Waiter, diag.Diagnostics) {
+	timeout, diags := t.Create(ctx, defaultCreateTimeout)
+	// The schema's validator has already checked the duration.
+	interval, err := time.ParseDuration(pollInterval.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("poll_interval"), "Invalid poll_interval", err.Error())
+	}
+	return wait.Waiter{Clock: wait.RealClock{}, Schedule: wait.NewSchedule(interval), Timeout: timeout, Observer: observer}, diags
+}
+
+// describeWaitError turns how a wait for what went wrong into a diagnostic.
+func describeWaitError(what, project string, timeout time.Duration, err error) (summary, detail string) {
+	var te *wait.TimeoutError
+	switch {
+	case errors.As(err, &te):
+		return "Timed out waiting for " + what,
+			fmt.Sprintf("%s in project %s: %s (timeouts.create is %s). Nothing was saved to state, so the next "+
+				"apply waits again; raise timeouts.create if it needs longer.", what, project, te.Error(), timeout)
+	case wait.IsInterrupted(err):
+		return "Wait for " + what + " interrupted",
+			fmt.Sprintf("%s in project %s: %s. Nothing was saved to state; the tasks themselves go on in the cloud.",
+				what, project, err.Error())
+	}
+	return "Cannot read " + what, err.Error()
+}
