@@ -69,11 +69,20 @@ func RegistryOf(cli string) (string, error) {
 }
 
 // Version is the first line cli version prints, e.g. "Terraform v1.11.4".
+// The CLI runs with an empty configuration of its own: OpenTofu 1.12 prints
+// its complaint about a missing TF_CLI_CONFIG_FILE on stdout, before the
+// version.
 func Version(cli string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	config, err := os.CreateTemp("", "kps-cli-version-*.tfrc")
+	if err != nil {
+		return "", err
+	}
+	_ = config.Close()
+	defer os.Remove(config.Name())
 	cmd := exec.CommandContext(ctx, cli, "version") //nolint:gosec // the CLI under test
-	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
+	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE="+config.Name())
 	out, err := cmd.Output()
 	if err != nil {
 		return "", err
