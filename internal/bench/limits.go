@@ -83,7 +83,7 @@ func (b *bench) sharedQuota(ctx context.Context, o options) error {
 	if err := b.ws.WriteConfig(waitsConfig(waits)); err != nil {
 		return err
 	}
-	endpoint, stop, err := serve(fake)
+	endpoint, stop, err := kpsfake.ServeLoopback(ctx, fake)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ resource "kps_keypair_task_wait" "t" {
 }
 
 func (b *bench) limited(ctx context.Context, fake *kpsfake.Server, name, limit string, floor time.Duration, env []string, args ...string) error {
-	endpoint, stop, err := serve(fake)
+	endpoint, stop, err := kpsfake.ServeLoopback(ctx, fake)
 	if err != nil {
 		return err
 	}

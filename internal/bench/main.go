@@ -10,8 +10,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -124,17 +122,6 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	return nil
-}
-
-// serve starts a stand-in on loopback and returns its URL and a stop function.
-func serve(fake *kpsfake.Server) (string, func(), error) {
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(l) }()
-	return "http://" + l.Addr().String(), func() { _ = srv.Close() }, nil
 }
 
 // counted is a configuration of the kps provider, configured from the

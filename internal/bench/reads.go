@@ -18,7 +18,7 @@ func (b *bench) reads(ctx context.Context, o options) error {
 	for _, n := range o.sizes {
 		fake := kpsfake.New(benchToken, kpsfake.WithLatency(o.latency))
 		addEndedTasks(fake, "t", n)
-		endpoint, stop, err := serve(fake)
+		endpoint, stop, err := kpsfake.ServeLoopback(ctx, fake)
 		if err != nil {
 			return err
 		}

@@ -13,8 +13,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -97,14 +95,11 @@ func run(accessKey bool) error {
 			{At: 10 * time.Second, Status: "SUCCESS_REPLACE"},
 		},
 	})
-	listener, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	endpoint, stopFake, err := kpsfake.ServeLoopback(ctx, fake)
 	if err != nil {
 		return err
 	}
-	server := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = server.Serve(listener) }()
-	defer server.Close()
-	endpoint := "http://" + listener.Addr().String()
+	defer stopFake()
 	fmt.Printf("KPS stand-in at %s: task %s goes READY_RESET -> RUNNING_RESET (2 s) -> SUCCESS_RESET (6 s) from its first read;\n"+
 		"task %s, started by someone else on the same server, runs until SUCCESS_REPLACE 10 s from now\n", endpoint, demoTask, demoOtherTask)
 

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -24,13 +23,11 @@ type keypairTaskWaitResource struct {
 }
 
 type keypairTaskWaitModel struct {
-	TaskID        types.String   `tfsdk:"task_id"`
-	ProjectID     types.String   `tfsdk:"project_id"`
-	PollInterval  types.String   `tfsdk:"poll_interval"`
-	FailOnFailure types.Bool     `tfsdk:"fail_on_failure"`
-	Timeouts      timeouts.Value `tfsdk:"timeouts"`
-	ID            types.String   `tfsdk:"id"`
-	CompletedAt   types.String   `tfsdk:"completed_at"`
+	TaskID    types.String `tfsdk:"task_id"`
+	ProjectID types.String `tfsdk:"project_id"`
+	waitTuningModel
+	ID          types.String `tfsdk:"id"`
+	CompletedAt types.String `tfsdk:"completed_at"`
 	taskStatusModel
 }
 
@@ -49,26 +46,14 @@ func (r *keypairTaskWaitResource) Configure(_ context.Context, req resource.Conf
 // Read makes no API call: a task that has ended does not change, and the cloud
 // purges task records after a while, which must not disturb a finished wait.
 func (r *keypairTaskWaitResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state keypairTaskWaitModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readFinishedWait[keypairTaskWaitModel](ctx, req, resp)
 }
 
 // Update changes only how a future wait would behave (poll_interval,
 // fail_on_failure, timeouts); everything else forces replacement, so there is
 // nothing remote to touch.
 func (r *keypairTaskWaitResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state keypairTaskWaitModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.PollInterval, state.FailOnFailure, state.Timeouts = plan.PollInterval, plan.FailOnFailure, plan.Timeouts
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	updateWaitTuning[keypairTaskWaitModel](ctx, req, resp)
 }
 
 // Delete only forgets the wait: there is nothing in the cloud to remove.

@@ -24,7 +24,7 @@ func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.Creat
 	}
 	client, project, diags := r.data.clientFor(ctx, plan.ProjectID)
 	resp.Diagnostics.Append(diags...)
-	waiter, diags := newWaiter(ctx, plan.PollInterval, plan.Timeouts, progressLog)
+	waiter, diags := newWaiter(ctx, plan.waitTuningModel, progressLog)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

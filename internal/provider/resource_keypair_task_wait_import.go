@@ -41,11 +41,13 @@ func (r *keypairTaskWaitResource) ImportState(ctx context.Context, req resource.
 	}
 
 	m := keypairTaskWaitModel{
-		TaskID:          types.StringValue(taskID),
-		ProjectID:       types.StringValue(project),
-		PollInterval:    types.StringValue(defaultPollInterval.String()),
-		FailOnFailure:   types.BoolValue(true),
-		Timeouts:        timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType})},
+		TaskID:    types.StringValue(taskID),
+		ProjectID: types.StringValue(project),
+		waitTuningModel: waitTuningModel{
+			PollInterval:  types.StringValue(defaultPollInterval.String()),
+			FailOnFailure: types.BoolValue(true),
+			Timeouts:      timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType})},
+		},
 		ID:              types.StringValue(taskID),
 		CompletedAt:     types.StringNull(),
 		taskStatusModel: newTaskStatusModel(task),

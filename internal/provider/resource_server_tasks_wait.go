@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -24,15 +23,13 @@ type serverTasksWaitResource struct {
 }
 
 type serverTasksWaitModel struct {
-	ServerID      types.String   `tfsdk:"server_id"`
-	ProjectID     types.String   `tfsdk:"project_id"`
-	PollInterval  types.String   `tfsdk:"poll_interval"`
-	FailOnFailure types.Bool     `tfsdk:"fail_on_failure"`
-	Timeouts      timeouts.Value `tfsdk:"timeouts"`
-	ID            types.String   `tfsdk:"id"`
-	Tasks         types.List     `tfsdk:"tasks"`
-	Succeeded     types.Bool     `tfsdk:"succeeded"`
-	CompletedAt   types.String   `tfsdk:"completed_at"`
+	ServerID  types.String `tfsdk:"server_id"`
+	ProjectID types.String `tfsdk:"project_id"`
+	waitTuningModel
+	ID          types.String `tfsdk:"id"`
+	Tasks       types.List   `tfsdk:"tasks"`
+	Succeeded   types.Bool   `tfsdk:"succeeded"`
+	CompletedAt types.String `tfsdk:"completed_at"`
 }
 
 // serverTaskType is one element of tasks.
@@ -54,25 +51,13 @@ func (r *serverTasksWaitResource) Configure(_ context.Context, req resource.Conf
 
 // Read makes no API call: the tasks a finished wait saw end do not change.
 func (r *serverTasksWaitResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state serverTasksWaitModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readFinishedWait[serverTasksWaitModel](ctx, req, resp)
 }
 
 // Update changes only how a future wait would behave; everything else forces
 // replacement, so there is nothing remote to touch.
 func (r *serverTasksWaitResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state serverTasksWaitModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.PollInterval, state.FailOnFailure, state.Timeouts = plan.PollInterval, plan.FailOnFailure, plan.Timeouts
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	updateWaitTuning[serverTasksWaitModel](ctx, req, resp)
 }
 
 // Delete only forgets the wait.

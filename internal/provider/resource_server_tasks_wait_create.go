@@ -26,7 +26,7 @@ func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.Creat
 	}
 	client, project, diags := r.data.clientFor(ctx, plan.ProjectID)
 	resp.Diagnostics.Append(diags...)
-	waiter, diags := newWaiter(ctx, plan.PollInterval, plan.Timeouts, serverProgressLog)
+	waiter, diags := newWaiter(ctx, plan.waitTuningModel, serverProgressLog)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -68,11 +69,58 @@ func computedResult(desc string) schema.StringAttribute {
 	}
 }
 
+// waitTuningModel is how a wait resource is tuned: the attributes that an
+// update changes in place, touching nothing remote.
+type waitTuningModel struct {
+	PollInterval  types.String   `tfsdk:"poll_interval"`
+	FailOnFailure types.Bool     `tfsdk:"fail_on_failure"`
+	Timeouts      timeouts.Value `tfsdk:"timeouts"`
+}
+
+// waitState is the state model of a wait resource.
+type waitState interface {
+	tuning() *waitTuningModel
+}
+
+func (m *waitTuningModel) tuning() *waitTuningModel { return m }
+
+// readFinishedWait is Read for a wait resource: it makes no API call, since
+// what a finished wait saw does not change, and the cloud purges task records
+// after a while, which must not disturb a finished wait.
+func readFinishedWait[M any, PM interface {
+	*M
+	waitState
+}](ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	state := PM(new(M))
+	resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// updateWaitTuning is Update for a wait resource: only the tuning can change
+// in place (everything else forces replacement), so it is copied from the
+// plan into the state, and nothing remote is touched.
+func updateWaitTuning[M any, PM interface {
+	*M
+	waitState
+}](ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan, state := PM(new(M)), PM(new(M))
+	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	*state.tuning() = *plan.tuning()
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
 // newWaiter sets up a wait from a resource's poll_interval and timeouts.
-func newWaiter(ctx context.Context, pollInterval types.String, t timeouts.Value, observer wait.Observer) (wait.Waiter, diag.Diagnostics) {
-	timeout, diags := t.Create(ctx, defaultCreateTimeout)
+func newWaiter(ctx context.Context, t waitTuningModel, observer wait.Observer) (wait.Waiter, diag.Diagnostics) {
+	timeout, diags := t.Timeouts.Create(ctx, defaultCreateTimeout)
 	// The schema's validator has already checked the duration.
-	interval, err := time.ParseDuration(pollInterval.ValueString())
+	interval, err := time.ParseDuration(t.PollInterval.ValueString())
 	if err != nil {
 		diags.AddAttributeError(path.Root("poll_interval"), "Invalid poll_interval", err.Error())
 	}

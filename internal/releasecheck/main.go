@@ -14,8 +14,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -229,7 +227,7 @@ output "status" {
 		return err
 	}
 
-	endpoint, stop, err := serveStandIn()
+	endpoint, stop, err := kpsfake.ServeLoopback(ctx, standIn())
 	if err != nil {
 		return err
 	}
@@ -266,14 +264,9 @@ output "status" {
 	return nil
 }
 
-func serveStandIn() (string, func(), error) {
+// standIn is the KPS stand-in with the one task the plan reads.
+func standIn() *kpsfake.Server {
 	fake := kpsfake.New(checkToken)
 	fake.AddTask(checkProject, checkTask, kpsfake.Task{ServerID: "s", Timeline: []kpsfake.Step{{Status: "SUCCESS_RESET"}}})
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(l) }()
-	return "http://" + l.Addr().String(), func() { _ = srv.Close() }, nil
+	return fake
 }
