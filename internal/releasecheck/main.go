@@ -10,6 +10,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -62,7 +64,11 @@ func run(ctx context.Context, skipBuild bool) error {
 	if err := checkPlatforms(artifacts); err != nil {
 		return err
 	}
-	zip, version, err := artifacts.archive("linux", "amd64")
+	zip, err := artifacts.archive("linux", "amd64")
+	if err != nil {
+		return err
+	}
+	version, err := releaseVersion()
 	if err != nil {
 		return err
 	}
@@ -102,9 +108,6 @@ type artifact struct {
 	Goos   string `json:"goos"`
 	Goarch string `json:"goarch"`
 	Type   string `json:"type"`
-	Extra  struct {
-		Version string `json:"Version"`
-	} `json:"extra"`
 }
 
 type artifacts []artifact
@@ -119,51 +122,76 @@ func readArtifacts(path string) (artifacts, error) {
 }
 
 // checkPlatforms checks that every platform built has its zip, and that the
-// checksums and the registry manifest are there.
+// SHA256SUMS file (the one a release signs) lists each zip with its right
+// sum, and the registry manifest the Terraform Registry reads.
 func checkPlatforms(a artifacts) error {
-	binaries, archives := map[string]bool{}, map[string]bool{}
-	var checksum, manifest bool
+	binaries, archives := map[string]bool{}, map[string]string{}
+	var sums string
 	for _, x := range a {
 		platform := x.Goos + "_" + x.Goarch
 		switch x.Type {
 		case "Binary":
 			binaries[platform] = true
 		case "Archive":
-			archives[platform] = true
+			archives[platform] = x.Path
 		case "Checksum":
-			checksum = true
-		}
-		if strings.HasSuffix(x.Name, "_manifest.json") {
-			manifest = true
+			sums = x.Path
 		}
 	}
-	var missing []string
-	for p := range binaries {
-		if !archives[p] {
-			missing = append(missing, p)
-		}
-	}
-	switch {
-	case len(binaries) < 10:
+	if len(binaries) < 10 {
 		return fmt.Errorf("only %d platforms were built", len(binaries))
-	case len(missing) > 0:
-		return fmt.Errorf("platforms built without a zip: %v", missing)
-	case !checksum:
-		return errors.New("no SHA256SUMS file was made")
-	case !manifest:
-		return errors.New("the registry manifest is not among the release files")
 	}
-	fmt.Printf("%d platforms, each zipped; SHA256SUMS and the registry manifest made\n", len(binaries))
+	for p := range binaries {
+		if archives[p] == "" {
+			return fmt.Errorf("%s was built but not zipped", p)
+		}
+	}
+	if sums == "" {
+		return errors.New("no SHA256SUMS file was made")
+	}
+	listed, err := os.ReadFile(sums) //nolint:gosec // goreleaser's own output
+	if err != nil {
+		return err
+	}
+	for p, zip := range archives {
+		data, err := os.ReadFile(zip) //nolint:gosec // goreleaser's own output
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		if line := hex.EncodeToString(sum[:]) + "  " + filepath.Base(zip); !strings.Contains(string(listed), line) {
+			return fmt.Errorf("%s: SHA256SUMS has no line %q", p, line)
+		}
+	}
+	if !strings.Contains(string(listed), "_manifest.json\n") {
+		return errors.New("SHA256SUMS does not list the registry manifest")
+	}
+	fmt.Printf("%d platforms, each zipped; SHA256SUMS lists every zip with its sum, and the registry manifest\n", len(binaries))
 	return nil
 }
 
-func (a artifacts) archive(goos, goarch string) (path, version string, err error) {
+func (a artifacts) archive(goos, goarch string) (string, error) {
 	for _, x := range a {
 		if x.Type == "Archive" && x.Goos == goos && x.Goarch == goarch {
-			return x.Path, x.Extra.Version, nil
+			return x.Path, nil
 		}
 	}
-	return "", "", fmt.Errorf("no %s_%s zip was built", goos, goarch)
+	return "", fmt.Errorf("no %s_%s zip was built", goos, goarch)
+}
+
+// releaseVersion is the version goreleaser gave the build, from dist/metadata.json.
+func releaseVersion() (string, error) {
+	data, err := os.ReadFile("dist/metadata.json")
+	if err != nil {
+		return "", err
+	}
+	var m struct {
+		Version string `json:"version"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil || m.Version == "" {
+		return "", fmt.Errorf("dist/metadata.json names no version (%v)", err)
+	}
+	return m.Version, nil
 }
 
 // installAndPlan installs the zip from a filesystem mirror for cli, runs
