@@ -188,8 +188,11 @@ func releaseVersion() (string, error) {
 	var m struct {
 		Version string `json:"version"`
 	}
-	if err := json.Unmarshal(data, &m); err != nil || m.Version == "" {
-		return "", fmt.Errorf("dist/metadata.json names no version (%v)", err)
+	if err := json.Unmarshal(data, &m); err != nil {
+		return "", fmt.Errorf("reading dist/metadata.json: %w", err)
+	}
+	if m.Version == "" {
+		return "", errors.New("dist/metadata.json names no version")
 	}
 	return m.Version, nil
 }
