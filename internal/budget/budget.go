@@ -111,9 +111,6 @@ func (b *Budget) Reserve(now time.Time) (time.Time, bool) {
 	return now, true
 }
 
-// NextSlot is the earliest time from now at which a request could be sent.
-func (b *Budget) NextSlot(now time.Time) time.Time { return b.nextSlot(now) }
-
 func (b *Budget) nextSlot(now time.Time) time.Time {
 	next := now
 	for _, l := range b.limits {
