@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -261,5 +262,71 @@ func (c stateTextCheck) CheckState(_ context.Context, req statecheck.CheckStateR
 	}
 	if strings.Contains(string(raw), c.text) {
 		resp.Error = fmt.Errorf("the state contains %q", "the secret")
+	}
+}
+
+// TestResolveDefaultAuthURL: with no project_id anywhere, IAM is looked for
+// at https://iam.{region}.{cloud}/v3 (the .eu domain for eu-west-1*), unless
+// auth_url or HW_AUTH_URL says otherwise; with a project_id, not at all.
+func TestResolveDefaultAuthURL(t *testing.T) {
+	for _, c := range []struct {
+		region, cloud, project string
+		env                    map[string]string
+		want                   string
+	}{
+		{region: "cn-north-4", want: "https://iam.cn-north-4.myhuaweicloud.com/v3"},
+		{region: "eu-west-101", want: "https://iam.eu-west-101.myhuaweicloud.eu/v3"},
+		{region: "cn-north-4", cloud: "example.org", want: "https://iam.cn-north-4.example.org/v3"},
+		{region: "cn-north-4", env: map[string]string{envAuthURL: "https://iam.internal:8443/v3"}, want: "https://iam.internal:8443/v3"},
+		{region: "cn-north-4", project: testProject, want: ""},
+	} {
+		p := &kpsProvider{getenv: func(k string) string { return c.env[k] }}
+		m := providerModel{
+			Region: nullIfEmpty(c.region), Cloud: nullIfEmpty(c.cloud), Token: types.StringValue("t"), ProjectID: nullIfEmpty(c.project),
+			Endpoint: types.StringNull(), Insecure: types.BoolNull(), MaxRetries: types.Int64Null(),
+		}
+		cfg, diags := p.resolve(m)
+		got := ""
+		if cfg.authURL != nil {
+			got = cfg.authURL.String()
+		}
+		if diags.HasError() || got != c.want {
+			t.Errorf("%+v: auth URL %q (%v), want %q", c, got, diags, c.want)
+		}
+	}
+}
+
+// TestCredentialsAreSensitive: token, secret_key and security_token are
+// marked sensitive, so that Terraform never shows them in plans.
+func TestCredentialsAreSensitive(t *testing.T) {
+	var resp provider.SchemaResponse
+	(&kpsProvider{}).Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	for name, attr := range resp.Schema.Attributes {
+		want := name == "token" || name == "secret_key" || name == "security_token"
+		if attr.IsSensitive() != want {
+			t.Errorf("%s: sensitive = %t, want %t", name, attr.IsSensitive(), want)
+		}
+	}
+}
+
+// TestProfileFillsRegionAndProject: a profile's region and projectId fill in
+// what the block and the environment leave unset, and lose to what they set.
+func TestProfileFillsRegionAndProject(t *testing.T) {
+	file := writeKooCLIConfig(t, t.TempDir(), "aksk")
+	p := &kpsProvider{getenv: func(k string) string { return map[string]string{"HW_SHARED_CONFIG_FILE": file}[k] }}
+	m := providerModel{
+		Region: types.StringNull(), Cloud: types.StringNull(), Token: types.StringNull(), ProjectID: types.StringNull(),
+		Endpoint: types.StringNull(), Insecure: types.BoolNull(), MaxRetries: types.Int64Null(),
+	}
+	cfg, diags := p.resolve(m)
+	if diags.HasError() || cfg.endpoint.String() != "https://kms.cn-north-4.myhuaweicloud.com" || cfg.projectID != testProject ||
+		cfg.credentials.AccessKey != testAccessKey || cfg.authURL != nil {
+		t.Fatalf("from the profile: endpoint %v, project %q, key %q, auth URL %v (%v)", cfg.endpoint, cfg.projectID,
+			cfg.credentials.AccessKey, cfg.authURL, diags)
+	}
+	m.Region, m.ProjectID = types.StringValue("ap-southeast-3"), types.StringValue("fedcba9876543210fedcba9876543210")
+	cfg, diags = p.resolve(m)
+	if diags.HasError() || cfg.endpoint.String() != "https://kms.ap-southeast-3.myhuaweicloud.com" || cfg.projectID != "fedcba9876543210fedcba9876543210" {
+		t.Fatalf("the block's values: endpoint %v, project %q (%v)", cfg.endpoint, cfg.projectID, diags)
 	}
 }
