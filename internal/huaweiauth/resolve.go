@@ -1,6 +1,7 @@
 package huaweiauth
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -69,7 +70,7 @@ func Resolve(block Settings, getenv func(string) string, home string) (Resolved,
 	// A profile is read whenever one is asked for, even if the keys come from
 	// elsewhere: its region and project still fill in what is unset.
 	var prof *Profile
-	if file, name := first(block.SharedConfigFile, env.SharedConfigFile), first(block.Profile, env.Profile); file != "" || name != "" {
+	if file, name := cmp.Or(block.SharedConfigFile, env.SharedConfigFile), cmp.Or(block.Profile, env.Profile); file != "" || name != "" {
 		p, err := LoadProfile(file, name, home)
 		if err != nil {
 			errs = append(errs, err)
@@ -119,9 +120,9 @@ func Resolve(block Settings, getenv func(string) string, home string) (Resolved,
 func accessKey(block, env Settings, source string) Credentials {
 	return Credentials{
 		Method: MethodAccessKey, Source: source,
-		AccessKey:     first(block.AccessKey, env.AccessKey),
-		SecretKey:     first(block.SecretKey, env.SecretKey),
-		SecurityToken: first(block.SecurityToken, env.SecurityToken),
+		AccessKey:     cmp.Or(block.AccessKey, env.AccessKey),
+		SecretKey:     cmp.Or(block.SecretKey, env.SecretKey),
+		SecurityToken: cmp.Or(block.SecurityToken, env.SecurityToken),
 	}
 }
 
@@ -136,7 +137,7 @@ func halfPair(block, env Settings) []*Error {
 				"No request was sent.", other, attr, attr, envName),
 		}
 	}
-	ak, sk := first(block.AccessKey, env.AccessKey), first(block.SecretKey, env.SecretKey)
+	ak, sk := cmp.Or(block.AccessKey, env.AccessKey), cmp.Or(block.SecretKey, env.SecretKey)
 	given := "security_token"
 	switch {
 	case ak != "":
@@ -167,16 +168,6 @@ func keyNamesSet(s Settings, names [3]string) []string {
 		}
 	}
 	return set
-}
-
-// first is the first value that is set.
-func first(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func isOrAre(n int) string {

@@ -44,8 +44,8 @@ type Config struct {
 // instance shares one Client among all its data sources and resources.
 type Client struct {
 	endpoint  *url.URL
-	auth      Authorizer
 	secrets   masker
+	authHint  string // the credentials' hint for a 401
 	userAgent string
 	timeout   time.Duration // of one attempt
 	http      *retryablehttp.Client
@@ -74,7 +74,7 @@ func New(cfg Config) (*Client, error) {
 		timeout = cfg.RequestTimeout
 	}
 	return &Client{
-		endpoint: cfg.Endpoint, auth: cfg.Auth, secrets: masker(cfg.Auth.Secrets()), userAgent: cfg.UserAgent, timeout: timeout,
+		endpoint: cfg.Endpoint, secrets: masker(cfg.Auth.Secrets()), authHint: cfg.Auth.UnauthorizedHint(), userAgent: cfg.UserAgent, timeout: timeout,
 		http: newRetryingClient(newHTTPClient(cfg.Auth, cfg.Insecure, timeout), cfg.MaxRetries, waitMin, max(waitMin, waitMax)),
 	}, nil
 }
@@ -184,7 +184,7 @@ func (c *Client) get(ctx context.Context, u *url.URL, deniedHint string) (*respo
 	}
 	return &response{
 		method: req.Method, url: u.String(), status: resp.StatusCode, header: resp.Header,
-		body: body, tooLarge: tooLarge, secrets: c.secrets, authHint: c.auth.UnauthorizedHint(), deniedHint: deniedHint,
+		body: body, tooLarge: tooLarge, secrets: c.secrets, authHint: c.authHint, deniedHint: deniedHint,
 		received: time.Now(), attempts: *attempts,
 	}, nil
 }

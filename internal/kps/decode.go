@@ -54,9 +54,9 @@ func (r *response) decodeJSON(v any, what string) error {
 	if err := json.Unmarshal(r.body, v); err != nil {
 		e := r.problem("the body is not " + what + ": " + jsonProblem(err))
 		// Cut off, empty, or a proxy's page in place of the JSON: passing
-		// trouble, as a 5xx is. JSON of the wrong shape is not.
-		var syntaxErr *json.SyntaxError
-		e.Unusable = errors.As(err, &syntaxErr) || len(bytes.TrimSpace(r.body)) == 0
+		// trouble, as a 5xx is, and what the retry policy retries (see
+		// bodyLooksWhole). JSON of the wrong shape is not.
+		e.Unusable = !json.Valid(r.body)
 		return e
 	}
 	return nil

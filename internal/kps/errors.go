@@ -85,7 +85,7 @@ func (e *ResponseError) Hint() string {
 			target = " to " + e.Location
 		}
 		return "the API redirected" + target + "; the provider never follows redirects, so that credentials " +
-			"goes to no other host. Check endpoint (HW_KPS_ENDPOINT) and region"
+			"go to no other host. Check endpoint (HW_KPS_ENDPOINT) and region"
 	case e.StatusCode == http.StatusUnauthorized:
 		return e.UnauthorizedHint
 	case e.StatusCode == http.StatusForbidden:

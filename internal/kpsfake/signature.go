@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -67,8 +68,8 @@ func verifySignature(r *http.Request, body []byte, sr signedRequest, secretKey s
 	if err != nil || date.Sub(now).Abs() > maxClockSkew {
 		return false
 	}
-	if !contains(sr.signedHeaders, "x-sdk-date") ||
-		(r.Header.Get("X-Security-Token") != "" && !contains(sr.signedHeaders, "x-security-token")) {
+	if !slices.Contains(sr.signedHeaders, "x-sdk-date") ||
+		(r.Header.Get("X-Security-Token") != "" && !slices.Contains(sr.signedHeaders, "x-security-token")) {
 		return false
 	}
 	want := signature(r, body, sr.signedHeaders, r.Header.Get("X-Sdk-Date"), secretKey)
@@ -161,13 +162,4 @@ func encode(s string) string {
 func hexSHA256(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -131,9 +132,9 @@ func (p *kpsProvider) resolve(m providerModel) (resolvedConfig, diag.Diagnostics
 	cfg.credentials = creds.Credentials
 
 	// The profile fills in what the block and the environment leave unset.
-	region := first(p.stringSetting(m.Region, envRegion), creds.Region)
+	region := cmp.Or(p.stringSetting(m.Region, envRegion), creds.Region)
 	cfg.region = region
-	cfg.projectID = first(p.stringSetting(m.ProjectID, envProjectID), creds.ProjectID)
+	cfg.projectID = cmp.Or(p.stringSetting(m.ProjectID, envProjectID), creds.ProjectID)
 	rawEndpoint := p.stringSetting(m.Endpoint, envEndpoint)
 	cloud := p.stringSetting(m.Cloud, envCloud)
 
@@ -227,16 +228,6 @@ func (p *kpsProvider) homeDir() string {
 		return p.getenv("USERPROFILE")
 	}
 	return p.getenv("HOME")
-}
-
-// first is the first value that is set.
-func first(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // stringSetting is the configured value, or else the environment variable's.

@@ -42,6 +42,7 @@ provider "kps" {
 `, api.URL, testProject) + `
 data "kps_keypair_task" "t" { task_id = "task-1" }
 resource "kps_keypair_task_wait" "w" { task_id = "task-1" }
+resource "kps_server_tasks_wait" "s" { server_id = "idle-server" }
 `
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
@@ -63,6 +64,11 @@ resource "kps_keypair_task_wait" "w" { task_id = "task-1" }
 	logs := readLog()
 	if !regexp.MustCompile(`\[INFO\].*KPS task status changed.*task_status=SUCCESS_RESET`).Match(logs) {
 		t.Error("the wait did not log its status change at INFO")
+	}
+	// Fields come in no fixed order: look for both on the line.
+	serverProgress := regexp.MustCompile(`\[INFO\].*KPS server's running tasks changed.*`).FindString(string(logs))
+	if !strings.Contains(serverProgress, "tasks=idle") || !strings.Contains(serverProgress, "server_id=idle-server") {
+		t.Errorf("the server wait did not log its progress at INFO: %q", serverProgress)
 	}
 	if strings.Contains(string(logs), testToken) {
 		t.Fatal("the token appears in the TRACE log")
