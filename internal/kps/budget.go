@@ -25,7 +25,15 @@ type budgetTransport struct {
 }
 
 func (t budgetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	for {
+	for sends := 0; ; sends++ {
+		if sends > 0 {
+			// The 429 was the gateway's: the request never reached KPS,
+			// so even a once-only request goes again, body and all.
+			var err error
+			if req, err = rewound(req); err != nil {
+				return nil, err
+			}
+		}
 		sentAt, err := t.budget.Wait(req.Context())
 		if err != nil {
 			return nil, err

@@ -97,7 +97,7 @@ func newHTTPClient(auth Authorizer, insecure bool, timeout time.Duration) *http.
 	// authorised (after the wait, so that a signature's date is fresh), logged
 	// (with what was sent, masked), and bounded in time (the network attempt
 	// alone, not the wait for the budget).
-	var rt http.RoundTripper = attemptTimeoutTransport{timeout: timeout, next: transport}
+	var rt http.RoundTripper = attemptTimeoutTransport{timeout: timeout, next: writeTracingTransport{next: transport}}
 	rt = loggingTransport{next: rt}
 	rt = authorizingTransport{auth: auth, next: rt}
 	rt = budgetTransport{budget: budget.NewShared(), next: rt}
@@ -129,7 +129,7 @@ func (c *Client) GetTask(ctx context.Context, projectID, taskID string) (Task, e
 		return Task{}, err
 	}
 	u := c.endpoint.JoinPath("v3", projectID, "tasks", taskID)
-	resp, err := c.get(ctx, u, "the user needs the kps::getTask permission in this project")
+	resp, err := c.get(ctx, u, hints{denied: "the user needs the kps::getTask permission in this project", notFound: taskNotFoundHint})
 	if err != nil {
 		return Task{}, err
 	}
@@ -141,7 +141,7 @@ func (c *Client) GetTask(ctx context.Context, projectID, taskID string) (Task, e
 // retries, budget, logging and errors as every KPS request, and decodes a 200
 // answer's JSON into v.
 func (c *Client) GetJSON(ctx context.Context, u *url.URL, v any) error {
-	resp, err := c.get(ctx, u, "the user lacks the permission this request needs")
+	resp, err := c.get(ctx, u, hints{denied: "the user lacks the permission this request needs"})
 	if err != nil {
 		return err
 	}
@@ -158,33 +158,63 @@ type response struct {
 	tooLarge    bool
 	secrets     masker    // to mask them in anything shown from the body
 	authHint    string    // what to check after a 401
-	deniedHint  string    // what to check after a 403
+	hints       hints     // what to check after a 403 or a 400/404
 	received    time.Time // when the answer came, to read a Retry-After date against
 	attempts    int       // how many requests it took
 }
 
 // get sends one GET, retried as the policy allows, and reads its answer.
-// deniedHint is what a 403 means for this request.
-func (c *Client) get(ctx context.Context, u *url.URL, deniedHint string) (*response, error) {
-	ctx, attempts := withAttemptCounter(withLogging(ctx, c.secrets))
-	req, err := c.newRequest(ctx, u)
+func (c *Client) get(ctx context.Context, u *url.URL, h hints) (*response, error) {
+	return c.send(ctx, http.MethodGet, u, nil, h)
+}
+
+// hints are what an error answer means for one kind of request: a 403 (which
+// permission it needs) and a 400 or 404 (what may not exist; empty where the
+// request names nothing that could be missing).
+type hints struct{ denied, notFound string }
+
+// taskNotFoundHint is what a 400 or 404 to a read of a task may mean.
+const taskNotFoundHint = "the task may not exist in this project, or its record was purged after it ended"
+
+// send sends one request and reads its answer. A GET is retried as the
+// policy allows. A request that changes something (a POST, a DELETE) is sent
+// once only (see onceOnly): it is retried only where it surely did not reach
+// the API, and an error says when it may have. A body is logged with the
+// secrets in it masked, and those secrets are masked in everything shown of
+// the answer too.
+func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byte, h hints) (*response, error) {
+	secrets := c.secrets
+	if inBody := secretsInBody(body); len(inBody) > 0 {
+		secrets = append(append(masker(nil), secrets...), inBody...)
+	}
+	ctx, attempts := withAttemptCounter(withLogging(ctx, secrets))
+	var once *sendState
+	if method != http.MethodGet {
+		ctx, once = withOnceOnly(ctx)
+	}
+	req, err := c.newRequest(ctx, method, u, body)
 	if err != nil {
 		return nil, err
 	}
+	logRequestBody(ctx, req.Request, body)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.noAnswer(ctx, req.Method, u, *attempts, err)
+		rerr := c.noAnswer(ctx, req.Method, u, *attempts, err)
+		rerr.MayHaveReached = once.mayHaveReached()
+		return nil, rerr
 	}
 	defer resp.Body.Close()
 
-	body, tooLarge, err := readLimited(resp.Body)
-	logBody(ctx, req.Request, body, c.secrets)
+	respBody, tooLarge, err := readLimited(resp.Body)
+	logBody(ctx, req.Request, respBody, secrets)
 	if err != nil {
-		return nil, c.noAnswer(ctx, req.Method, u, *attempts, fmt.Errorf("reading the response body: %w", err))
+		rerr := c.noAnswer(ctx, req.Method, u, *attempts, fmt.Errorf("reading the response body: %w", err))
+		rerr.MayHaveReached = once != nil
+		return nil, rerr
 	}
 	return &response{
 		method: req.Method, url: u.String(), status: resp.StatusCode, header: resp.Header,
-		body: body, tooLarge: tooLarge, secrets: c.secrets, authHint: c.authHint, deniedHint: deniedHint,
+		body: respBody, tooLarge: tooLarge, secrets: secrets, authHint: c.authHint, hints: h,
 		received: time.Now(), attempts: *attempts,
 	}, nil
 }
@@ -203,13 +233,20 @@ func (c *Client) noAnswer(ctx context.Context, method string, u *url.URL, attemp
 	}
 }
 
-// newRequest builds a GET of u; the transport authenticates each attempt.
-func (c *Client) newRequest(ctx context.Context, u *url.URL) (*retryablehttp.Request, error) {
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+// newRequest builds a request of u; the transport authenticates each attempt.
+func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, body []byte) (*retryablehttp.Request, error) {
+	var raw any
+	if body != nil {
+		raw = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), raw)
 	if err != nil {
 		return nil, fmt.Errorf("building request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	}
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}

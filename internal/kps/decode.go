@@ -42,13 +42,14 @@ type errorBody struct {
 	RequestID string `json:"request_id"`
 }
 
-// decodeJSON decodes a 200 answer into v; any other answer, or a body that is
+// decodeJSON decodes a 200 (or 202) answer into v; any other answer, or a body that is
 // not the JSON expected (what names it), is a ResponseError.
 func (r *response) decodeJSON(v any, what string) error {
 	if r.tooLarge {
 		return r.problem("the body is larger than 1 MiB and was not read further")
 	}
-	if r.status != http.StatusOK {
+	// 202 is how the calls that start a task answer (older pages say 200).
+	if r.status != http.StatusOK && r.status != http.StatusAccepted {
 		return r.apiError()
 	}
 	if err := json.Unmarshal(r.body, v); err != nil {
@@ -117,7 +118,7 @@ func (r *response) baseError() *ResponseError {
 		Method: r.method, URL: r.url, StatusCode: r.status,
 		ContentType: r.header.Get("Content-Type"), RequestID: r.header.Get("X-Request-Id"),
 		RetryAfter: parseRetryAfter(r.header.Get("Retry-After"), r.received),
-		Attempts:   r.attempts, UnauthorizedHint: r.authHint, ForbiddenHint: r.deniedHint,
+		Attempts:   r.attempts, UnauthorizedHint: r.authHint, ForbiddenHint: r.hints.denied, NotFoundHint: r.hints.notFound,
 	}
 }
 

@@ -43,6 +43,9 @@ type ResponseError struct {
 	// request was authenticated; ForbiddenHint the hint for a 403, which
 	// depends on what was asked.
 	UnauthorizedHint, ForbiddenHint string
+	// NotFoundHint is the hint for a 400 or 404: what asked for may not
+	// exist; empty for requests that name nothing that could be missing.
+	NotFoundHint string
 }
 
 // Error reads as one sentence: what was asked, what came back, and a hint.
@@ -93,7 +96,7 @@ func (e *ResponseError) Hint() string {
 	case e.IsNoSuchAPI():
 		return "the gateway knows no such API; check endpoint (HW_KPS_ENDPOINT) and region (HW_REGION_NAME)"
 	case e.IsNotFound():
-		return "the task may not exist in this project, or its record was purged after it ended"
+		return e.NotFoundHint
 	case e.Problem != "" && e.StatusCode >= 500:
 		return "a gateway or proxy answered instead of KPS; this is usually passing trouble on the cloud's side"
 	}
@@ -164,6 +167,10 @@ type RequestError struct {
 	// Transient is whether trying again may help: false once the caller has
 	// cancelled, or for failures that will not pass (see IsTransient).
 	Transient bool
+	// MayHaveReached is set for a request that changes something (a POST, a
+	// DELETE) whose last attempt was written before it failed: the API may
+	// have acted on it.
+	MayHaveReached bool
 }
 
 func (e *RequestError) Error() string {
@@ -178,3 +185,17 @@ func (e *RequestError) Error() string {
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
+
+// MayHaveActed reports whether a request that changes something, which
+// failed with err, may still have been acted on by the API: it was written
+// and then got no answer, or a 5xx, or a success whose body could not be
+// read. Sending it again could then do the work twice. A 4xx, a 429 or a
+// failure before sending means the API did nothing.
+func MayHaveActed(err error) bool {
+	var rq *RequestError
+	if errors.As(err, &rq) {
+		return rq.MayHaveReached
+	}
+	var re *ResponseError
+	return errors.As(err, &re) && (re.StatusCode >= 500 || (re.StatusCode >= 200 && re.StatusCode < 300))
+}

@@ -22,7 +22,7 @@ func BenchmarkNewRequest(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := c.newRequest(ctx, u.JoinPath("v3", "0123456789abcdef0123456789abcdef", "tasks", "aee8d2fe-5484-4753-9177-5a38dc15546c")); err != nil {
+		if _, err := c.newRequest(ctx, http.MethodGet, u.JoinPath("v3", "0123456789abcdef0123456789abcdef", "tasks", "aee8d2fe-5484-4753-9177-5a38dc15546c"), nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -54,7 +54,7 @@ func (c *Client) listTasks(ctx context.Context, projectID, list string) ([]Liste
 	for len(tasks) < maxListedTasks {
 		u := c.endpoint.JoinPath("v3", projectID, list)
 		u.RawQuery = url.Values{"limit": {strconv.Itoa(ListPageSize)}, "offset": {strconv.Itoa(len(tasks))}}.Encode()
-		resp, err := c.get(ctx, u, "the user needs the permission to list KPS tasks in this project")
+		resp, err := c.get(ctx, u, hints{denied: "the user needs the permission to list KPS tasks in this project"})
 		if err != nil {
 			return nil, err
 		}
@@ -129,4 +129,21 @@ func snippetOf(raw json.RawMessage) string {
 		return string(raw[:40]) + "..."
 	}
 	return string(raw)
+}
+
+// FailedTask finds one task in the failed-tasks list (one listing, every
+// page), for why it failed: the list is the only place that says. found is
+// false when the list does not hold it (its record was deleted, or it has
+// not been listed yet).
+func (c *Client) FailedTask(ctx context.Context, projectID, taskID string) (task ListedTask, found bool, err error) {
+	failed, err := c.FailedTasks(ctx, projectID)
+	if err != nil {
+		return ListedTask{}, false, err
+	}
+	for _, t := range failed {
+		if t.ID == taskID {
+			return t, true, nil
+		}
+	}
+	return ListedTask{}, false, nil
 }

@@ -47,6 +47,9 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
+	if once := onceOnlyFrom(ctx); once != nil {
+		return retryOnceOnly(once, resp, err), nil
+	}
 	if err != nil {
 		return transientTransportError(err), nil
 	}

@@ -1,6 +1,7 @@
 package kpsfake
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"time"
@@ -62,8 +63,9 @@ func (s *Server) authenticate(r *http.Request) string {
 	if err != nil {
 		return msgNoCredentials
 	}
-	// The API's requests are GETs; a body, if any, is signed all the same.
+	// A body is signed too; it is put back for the handler to read.
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	r.Body = io.NopCloser(bytes.NewReader(body))
 
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -69,7 +69,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, projectID, li
 		// its ID does: a task nobody reads by ID still moves.
 		phase, operation, _ := strings.Cut(t.statusAt(now), "_")
 		running := phase == "READY" || phase == "RUNNING"
-		if (list == listRunning) != running || (list == listFailed && phase != "FAILED") {
+		if (list == listRunning) != running || (list == listFailed && (phase != "FAILED" || t.recordDeleted)) {
 			continue
 		}
 		lt := listedTask{

@@ -58,6 +58,8 @@ type Server struct {
 	mu             sync.Mutex
 	projects       map[string]bool
 	tasks          map[string]*taskState // by project_id + "/" + task_id
+	servers        map[string]*ecsState  // by project_id + "/" + server_id
+	deletes        []string              // failed-task records deleted: an ID, or "*"
 	keys           map[string]*accessKey // by access key ID
 	regions        map[string][]string   // IAM: project IDs by region name
 	projectLookups int
@@ -74,6 +76,8 @@ type taskState struct {
 	added     time.Time
 	firstRead time.Time
 	requests  int
+	// recordDeleted hides a failed task from the failed-tasks list.
+	recordDeleted bool
 }
 
 // Option changes how New builds a Server.
@@ -106,7 +110,7 @@ func WithLatency(d time.Duration) Option { return func(s *Server) { s.latency = 
 // AddAccessKey.
 func New(token string, opts ...Option) *Server {
 	s := &Server{
-		token: token, now: time.Now, projects: map[string]bool{}, tasks: map[string]*taskState{},
+		token: token, now: time.Now, projects: map[string]bool{}, tasks: map[string]*taskState{}, servers: map[string]*ecsState{},
 		keys: map[string]*accessKey{}, regions: map[string][]string{}, listRequests: map[string]int{},
 	}
 	for _, o := range opts {
@@ -193,7 +197,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	projectID, taskID, ok := parseTaskPath(r.URL.Path)
 	isProjects := r.URL.Path == "/v3/projects"
 	listProject, list, isList := parseListPath(r.URL.Path)
-	if (!ok && !isProjects && !isList) || r.Method != http.MethodGet {
+	write, isWrite := parseWritePath(r.Method, r.URL.Path)
+	if !isWrite && ((!ok && !isProjects && !isList) || r.Method != http.MethodGet) {
 		writeError(w, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment", requestID)
 		return
 	}
@@ -203,6 +208,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if isProjects {
 		s.serveProjects(w, r)
+		return
+	}
+	if isWrite {
+		s.serveWrite(w, r, write, requestID)
 		return
 	}
 	if isList {

@@ -1,0 +1,191 @@
+package keypairops
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
+	"github.com/kpsops/terraform-provider-kps/internal/wait"
+)
+
+// MaxSends is how many times one start is sent at most: the first, and
+// again after an answer was lost and no task it started could be found.
+const MaxSends = 3
+
+// adoptWindow is how long before a lost request a running task may have
+// started and still be taken for the one it started: clocks differ, and the
+// server was idle before the request, so no older task of its can be there.
+const adoptWindow = time.Minute
+
+// Progress hears how a sequence goes, for logs and an action's progress
+// messages. Any field may be nil.
+type Progress struct {
+	// ServerBusy is called when the server runs tasks to wait for first,
+	// and as they change: running describes them.
+	ServerBusy func(ctx context.Context, running string)
+	// EarlierTaskFailed is called for each earlier task of the server that
+	// ended FAILED_* while the sequence waited for it: not this sequence's
+	// business, but worth a warning.
+	EarlierTaskFailed func(ctx context.Context, task wait.ServerTask)
+	// Started is called once the task runs; adopted is true when its start's
+	// answer was lost and it was found in the running list.
+	Started func(ctx context.Context, taskID string, adopted bool)
+	// Task hears the wait for the started task.
+	Task wait.Observer
+}
+
+// Runner runs operations in one project.
+type Runner struct {
+	Client  Client
+	Project string
+	// Waiter's schedule and clock serve both waits; its Timeout bounds the
+	// whole sequence.
+	Waiter   wait.Waiter
+	Progress Progress
+	// Locks, when set, keeps to one sequence at a time per server.
+	Locks *ServerLocks
+}
+
+// Outcome is a task that succeeded.
+type Outcome struct {
+	TaskID      string
+	ServerID    string
+	Status      kps.Status
+	CompletedAt time.Time
+	// Adopted is set when the start's answer was lost and the task was found
+	// in the running list.
+	Adopted bool
+}
+
+// Run waits until the server is idle, starts op, and waits for its task to
+// end. A task that fails is a *TaskFailedError; one whose end was not seen a
+// *StartedError; a start that failed a *StartError; a server that did not
+// become idle an *IdleWaitError.
+func (r Runner) Run(ctx context.Context, op Operation) (Outcome, error) {
+	server := op.ServerID()
+	if r.Locks != nil {
+		unlock, err := r.Locks.Lock(ctx, r.Project+"/"+server)
+		if err != nil {
+			return Outcome{}, &IdleWaitError{ServerID: server, Err: &wait.InterruptedError{}}
+		}
+		defer unlock()
+	}
+	deadline := r.Waiter.Clock.Now().Add(r.Waiter.Timeout)
+
+	if err := r.untilIdle(ctx, server); err != nil {
+		return Outcome{}, err
+	}
+	started, adopted, err := r.start(ctx, op)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if r.Progress.Started != nil {
+		r.Progress.Started(ctx, started.ID, adopted)
+	}
+
+	w := r.Waiter
+	w.Timeout = max(deadline.Sub(w.Clock.Now()), 0)
+	w.Observer = r.Progress.Task
+	lastStatus := ""
+	observer := w.Observer.StatusChanged
+	w.Observer.StatusChanged = func(ctx context.Context, status string, elapsed time.Duration) {
+		lastStatus = status
+		if observer != nil {
+			observer(ctx, status, elapsed)
+		}
+	}
+	res, err := w.Wait(ctx, func(ctx context.Context) (kps.Task, error) {
+		return r.Client.GetTask(ctx, r.Project, started.ID)
+	})
+	if err != nil {
+		return Outcome{}, &StartedError{TaskID: started.ID, ServerID: server, LastStatus: lastStatus, Err: err}
+	}
+	if res.Task.Status.Failed() {
+		return Outcome{}, r.failure(ctx, started.ID, server, res)
+	}
+	return Outcome{TaskID: started.ID, ServerID: server, Status: res.Task.Status, CompletedAt: res.CompletedAt, Adopted: adopted}, nil
+}
+
+// untilIdle waits, as kps_server_tasks_wait does, until the server runs no
+// key-pair task.
+func (r Runner) untilIdle(ctx context.Context, server string) error {
+	w := r.Waiter
+	w.Observer = wait.Observer{
+		StatusChanged: func(ctx context.Context, status string, _ time.Duration) {
+			if status != "idle" && r.Progress.ServerBusy != nil {
+				r.Progress.ServerBusy(ctx, status)
+			}
+		},
+		TransientError: r.Progress.Task.TransientError,
+	}
+	out, err := wait.Poll(ctx, w, wait.ForServerTasks(server,
+		func(ctx context.Context) ([]kps.ListedTask, error) { return r.Client.RunningTasks(ctx, r.Project) },
+		func(ctx context.Context, id string) (kps.Task, error) { return r.Client.GetTask(ctx, r.Project, id) }))
+	if err != nil {
+		return &IdleWaitError{ServerID: server, Err: err}
+	}
+	for _, t := range out.Value {
+		if kps.ParseStatus(t.Status).Failed() && r.Progress.EarlierTaskFailed != nil {
+			r.Progress.EarlierTaskFailed(ctx, t)
+		}
+	}
+	return nil
+}
+
+// start sends op, at most MaxSends times. A send that fails in a way that
+// may have reached KPS is followed by a look in the running list: a task
+// found there is adopted rather than started again.
+func (r Runner) start(ctx context.Context, op Operation) (task kps.StartedTask, adopted bool, err error) {
+	server := op.ServerID()
+	for sends := 1; ; sends++ {
+		sentAt := r.Waiter.Clock.Now()
+		task, err := op.start(ctx, r.Client, r.Project)
+		if err == nil {
+			return task, false, nil
+		}
+		if ctx.Err() != nil || !kps.MayHaveActed(err) {
+			return kps.StartedTask{}, false, &StartError{ServerID: server, Sends: sends, Err: err}
+		}
+		found, lookupErr := r.findStarted(ctx, op, sentAt)
+		switch {
+		case lookupErr != nil:
+			return kps.StartedTask{}, false, &StartError{ServerID: server, Sends: sends, Uncertain: true, LookupErr: lookupErr, Err: err}
+		case found != nil:
+			return kps.StartedTask{ID: found.ID, ServerID: server}, true, nil
+		case sends == MaxSends:
+			return kps.StartedTask{}, false, &StartError{ServerID: server, Sends: sends, Uncertain: true, Err: err}
+		}
+	}
+}
+
+// findStarted looks in the running list for the task a lost request may have
+// started: on the server (with the key pair, for an associate), started no
+// earlier than adoptWindow before the request. The newest such task wins.
+func (r Runner) findStarted(ctx context.Context, op Operation, sentAt time.Time) (*kps.ListedTask, error) {
+	running, err := r.Client.RunningTasks(ctx, r.Project)
+	if err != nil {
+		return nil, err
+	}
+	candidates := slices.DeleteFunc(running, func(t kps.ListedTask) bool {
+		return !op.matches(t) || (!t.StartedAt.IsZero() && t.StartedAt.Before(sentAt.Add(-adoptWindow)))
+	})
+	if len(candidates) == 0 {
+		return nil, nil
+	}
+	newest := slices.MaxFunc(candidates, func(a, b kps.ListedTask) int { return a.StartedAt.Compare(b.StartedAt) })
+	return &newest, nil
+}
+
+// failure reads why a task failed from the failed-tasks list.
+func (r Runner) failure(ctx context.Context, taskID, server string, res wait.Result) *TaskFailedError {
+	e := &TaskFailedError{TaskID: taskID, ServerID: server, Status: res.Task.Status, CompletedAt: res.CompletedAt}
+	listed, found, err := r.Client.FailedTask(ctx, r.Project, taskID)
+	switch {
+	case err != nil:
+		e.ReasonErr = err
+	case found:
+		e.ErrorCode, e.ErrorMsg = listed.ErrorCode, listed.ErrorMsg
+	}
+	return e
+}
