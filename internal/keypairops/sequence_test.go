@@ -70,7 +70,7 @@ func TestReplaceSucceeds(t *testing.T) {
 	if out.Status.Raw != "SUCCESS_REPLACE" || out.TaskID == "" || out.TaskID != started || out.Adopted {
 		t.Fatalf("outcome %+v, started %q", out, started)
 	}
-	if e, _ := fake.Server(project, "srv"); e.Keypair != "kp-new" {
+	if e, _ := fake.ECS(project, "srv"); e.Keypair != "kp-new" {
 		t.Fatalf("the server has %q bound, want kp-new", e.Keypair)
 	}
 	starts := fake.StartRequests(project, "srv")

@@ -81,9 +81,9 @@ func (s *Server) AddServer(projectID, serverID string, e ECS) {
 	s.servers[projectID+"/"+serverID] = &ecsState{ECS: e, project: projectID}
 }
 
-// Server returns what the stand-in knows of a server now: its bound key
+// ECS returns what the stand-in knows of a server now: its bound key
 // pair as the tasks that ended so far left it.
-func (s *Server) Server(projectID, serverID string) (ECS, bool) {
+func (s *Server) ECS(projectID, serverID string) (ECS, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.servers[projectID+"/"+serverID]

@@ -37,7 +37,9 @@ func (p *kpsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 }
 
 func (p *kpsProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newKeypairTaskWaitResource, newServerTasksWaitResource}
+	return []func() resource.Resource{
+		newKeypairTaskWaitResource, newServerTasksWaitResource, newKeypairAssociationResource, newKeypairDisassociationResource,
+	}
 }
 
 func (p *kpsProvider) DataSources(context.Context) []func() datasource.DataSource {

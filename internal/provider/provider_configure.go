@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
+	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
@@ -94,7 +95,7 @@ func (p *kpsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		resp.Diagnostics.AddError("Cannot configure the KPS provider", err.Error())
 		return
 	}
-	data := &providerData{client: client, projectID: cfg.projectID}
+	data := &providerData{client: client, projectID: cfg.projectID, serverLocks: &keypairops.ServerLocks{}}
 	if cfg.projectID == "" && cfg.authURL != nil {
 		data.projectFinder = huaweiauth.NewProjectFinder(cfg.authURL, cfg.region, client.GetJSON)
 	}

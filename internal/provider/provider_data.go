@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
+	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
@@ -20,6 +21,9 @@ type providerData struct {
 	// projectFinder asks IAM for the region's project, once, when no
 	// project_id is set anywhere; nil otherwise.
 	projectFinder *huaweiauth.ProjectFinder
+	// serverLocks keeps the resources that start tasks to one at a time per
+	// server in this provider process.
+	serverLocks *keypairops.ServerLocks
 	// unknown names the provider attributes that were not yet known when
 	// Terraform configured the provider; client is nil while it is set.
 	unknown []string

@@ -1,0 +1,422 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+)
+
+// oldKey is the private key of the key pair the test servers have bound.
+const oldKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nacc-test-old-key-5b1d\n-----END OPENSSH PRIVATE KEY-----"
+
+// addServer adds a running server bound to kp-old that accepts oldKey,
+// whose tasks take 300 ms unless e says otherwise.
+func (f *fakeAPI) addServer(id string, e kpsfake.ECS) {
+	if e.Keypair == "" {
+		e.Keypair = "kp-old"
+	}
+	if e.PrivateKey == "" {
+		e.PrivateKey = oldKey
+	}
+	if e.TaskDuration == 0 {
+		e.TaskDuration = 300 * time.Millisecond
+	}
+	f.AddServer(testProject, id, e)
+}
+
+func (f *fakeAPI) server(t *testing.T, id string) kpsfake.ECS {
+	t.Helper()
+	e, ok := f.ECS(testProject, id)
+	if !ok {
+		t.Fatalf("no server %s", id)
+	}
+	return e
+}
+
+// associationConfig binds keypair to srv with body as the rest of the
+// resource, and gates a terraform_data on it.
+func (f *fakeAPI) associationConfig(keypair, body string) string {
+	return f.providerConfig() + fmt.Sprintf(`
+resource "kps_keypair_association" "a" {
+  server_id     = "srv"
+  keypair_name  = %q
+  poll_interval = "1s"
+%s
+}
+resource "terraform_data" "after" {
+  input = kps_keypair_association.a.task_id
+}
+`, keypair, body)
+}
+
+func associationAttr(name string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue("kps_keypair_association.a", tfjsonpath.New(name), v)
+}
+
+// planDoesNotContain fails when text appears in what the plan holds of the
+// resources: their changes, planned values and prior state. (The plan's copy
+// of the configuration holds what the .tf files hold, literals included.)
+type planDoesNotContain string
+
+func (p planDoesNotContain) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	raw, err := json.Marshal([]any{req.Plan.ResourceChanges, req.Plan.PlannedValues, req.Plan.PriorState})
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	if strings.Contains(string(raw), string(p)) {
+		resp.Error = fmt.Errorf("the plan contains the secret")
+	}
+}
+
+// TestAccKeypairAssociation_keyWO: a replace with key_wo. The key reaches
+// the server, and is in neither the plan nor the state; the gate is created
+// once the key pair is bound. The same configuration again plans nothing
+// (write-only values are not compared); a new key_wo_version runs again.
+func TestAccKeypairAssociation_keyWO(t *testing.T) {
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{})
+	auth := func(version int) string {
+		return fmt.Sprintf("  auth = {\n    type = \"keypair\"\n    key_wo = %q\n    key_wo_version = %d\n  }", oldKey, version)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config:           api.associationConfig("kp-2026", auth(1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planDoesNotContain("acc-test-old-key")}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					associationAttr("task_status", knownvalue.StringExact("SUCCESS_REPLACE")),
+					associationAttr("auth", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"type": knownvalue.StringExact("keypair"), "key": knownvalue.Null(), "key_wo": knownvalue.Null(),
+						"key_wo_version": knownvalue.Int64Exact(1),
+					})),
+					associationAttr("id", knownvalue.StringExact(testProject+"/srv")),
+					stateDoesNotContain("acc-test-old-key"),
+					statecheck.ExpectKnownValue("terraform_data.after", tfjsonpath.New("output"), knownvalue.NotNull()),
+				},
+				Check: func(*terraform.State) error {
+					starts := api.StartRequests(testProject, "srv")
+					if len(starts) != 1 || starts[0].AuthKey != oldKey || starts[0].KeypairName != "kp-2026" {
+						return fmt.Errorf("starts %+v: want one, carrying the key", starts)
+					}
+					if kp := api.server(t, "srv").Keypair; kp != "kp-2026" {
+						return fmt.Errorf("the server has %q bound", kp)
+					}
+					return nil
+				},
+			},
+			{
+				Config:           api.associationConfig("kp-2026", auth(1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				PreConfig: func() { api.addServer("srv", kpsfake.ECS{Keypair: "kp-2026"}) },
+				Config:    api.associationConfig("kp-2026", auth(2)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair_association.a", plancheck.ResourceActionUpdate),
+					planDoesNotContain("acc-test-old-key"),
+				}},
+				Check: func(*terraform.State) error {
+					if n := len(api.StartRequests(testProject, "srv")); n != 1 {
+						return fmt.Errorf("%d starts after the new key_wo_version, want 1", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// startsAre checks the starts the stand-in received on srv.
+func (f *fakeAPI) startsAre(n int, check func([]kpsfake.StartRequest) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		starts := f.StartRequests(testProject, "srv")
+		if len(starts) != n {
+			return fmt.Errorf("%d starts reached the stand-in, want %d: %+v", len(starts), n, starts)
+		}
+		if check != nil {
+			return check(starts)
+		}
+		return nil
+	}
+}
+
+// TestAccKeypairAssociation_reset: with no auth, a shut-down server's key is
+// reset; disable_password and port are sent as given.
+func TestAccKeypairAssociation_reset(t *testing.T) {
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{ShutDown: true})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config: api.associationConfig("kp-reset", "  disable_password = true\n  port = 2222"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				associationAttr("task_status", knownvalue.StringExact("SUCCESS_RESET")),
+				associationAttr("completed_at", knownvalue.NotNull()),
+			},
+			Check: api.startsAre(1, func(s []kpsfake.StartRequest) error {
+				if s[0].AuthType != "" || s[0].DisablePassword == nil || !*s[0].DisablePassword || s[0].Port == nil || *s[0].Port != 2222 {
+					return fmt.Errorf("start %+v: want no auth, disable_password true, port 2222", s[0])
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// TestAccKeypairAssociation_wrongKey: the task fails; the error names the
+// task, its status and the reason from the failed-tasks list; nothing is
+// saved, so the next apply (with the right key) creates the resource.
+func TestAccKeypairAssociation_wrongKey(t *testing.T) {
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{})
+	keyAuth := func(key string) string {
+		return fmt.Sprintf("  auth = {\n    type = \"keypair\"\n    key = %q\n  }", key)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: api.associationConfig("kp-new", keyAuth("not-the-key")),
+				ExpectError: expectError("KPS task", "failed", "on server srv ended with status FAILED_REPLACE",
+					`Reason: KPS.6015 "Failed to log in to the server over SSH`, "Nothing was saved to state"),
+			},
+			{
+				Config: api.associationConfig("kp-new", keyAuth(oldKey)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair_association.a", plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{associationAttr("task_status", knownvalue.StringExact("SUCCESS_REPLACE"))},
+			},
+		},
+	})
+}
+
+// TestAccKeypairAssociation_dispatchFailure: KPS answers that it started no
+// task; the error shows its code and message, and nothing is polled.
+func TestAccKeypairAssociation_dispatchFailure(t *testing.T) {
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{DispatchFailure: &kpsfake.TaskFailure{Code: "KPS.0110", Message: "The server is not ready for key pairs"}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config: api.associationConfig("kp-new", fmt.Sprintf("  auth = {\n    type = \"keypair\"\n    key = %q\n  }", oldKey)),
+			ExpectError: expectError("KPS did not start a task on server srv", "status FAILED", "error_code KPS.0110",
+				`error_msg "The server is not ready for key pairs"`),
+		}},
+	})
+	if n, lists := api.TotalRequests(), api.ListRequests("running-tasks"); n != lists+1 {
+		t.Fatalf("%d requests: want the idle check (%d lists) and one POST, nothing polled", n, lists)
+	}
+}
+
+// TestAccKeypairAssociation_busyServer: someone else's task runs on the
+// server; the task starts only after it ended, and KPS never refuses it.
+func TestAccKeypairAssociation_busyServer(t *testing.T) {
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{})
+	var added time.Time
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				added = time.Now()
+				api.AddTask(testProject, "theirs", kpsfake.Task{ServerID: "srv", FromStart: true, Timeline: []kpsfake.Step{
+					{Status: "RUNNING_REPLACE"}, {At: 2 * time.Second, Status: "SUCCESS_REPLACE"},
+				}})
+			},
+			Config: api.associationConfig("kp-new", fmt.Sprintf("  auth = {\n    type = \"keypair\"\n    key = %q\n  }", oldKey)),
+			Check: api.startsAre(1, func(s []kpsfake.StartRequest) error {
+				if s[0].At.Sub(added) < 2*time.Second || s[0].Answer != 202 || api.BusyRefusals(testProject, "srv") != 0 {
+					return fmt.Errorf("start %+v, %s after the other task began: want one, after it ended, never refused",
+						s[0], s[0].At.Sub(added))
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// TestAccKeypairAssociation_update: a new keypair_name starts a task in
+// place; a new poll_interval alone starts nothing and keeps the results; the
+// key, kept in state, plans nothing when unchanged.
+func TestAccKeypairAssociation_update(t *testing.T) {
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{})
+	auth := fmt.Sprintf("  auth = {\n    type = \"keypair\"\n    key = %q\n  }", oldKey)
+	var firstTask string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: api.associationConfig("kp-a", auth),
+				ConfigStateChecks: []statecheck.StateCheck{
+					associationAttr("auth", knownvalue.ObjectPartial(map[string]knownvalue.Check{"key": knownvalue.StringExact(oldKey)})),
+				},
+				Check: func(s *terraform.State) error {
+					firstTask = s.RootModule().Resources["kps_keypair_association.a"].Primary.Attributes["task_id"]
+					return nil
+				},
+			},
+			{
+				Config:           api.associationConfig("kp-a", auth),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// The server now accepts the key of kp-a.
+				PreConfig: func() { api.addServer("srv", kpsfake.ECS{Keypair: "kp-a"}) },
+				Config:    api.associationConfig("kp-b", auth),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair_association.a", plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue("kps_keypair_association.a", tfjsonpath.New("task_id")),
+					plancheck.ExpectResourceAction("terraform_data.after", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					api.startsAre(1, nil),
+					func(s *terraform.State) error {
+						if id := s.RootModule().Resources["kps_keypair_association.a"].Primary.Attributes["task_id"]; id == firstTask {
+							return fmt.Errorf("task_id is still the first task's")
+						}
+						if kp := api.server(t, "srv").Keypair; kp != "kp-b" {
+							return fmt.Errorf("the server has %q bound", kp)
+						}
+						return nil
+					}),
+			},
+			{
+				Config: strings.Replace(api.associationConfig("kp-b", auth), `poll_interval = "1s"`, `poll_interval = "2s"`, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair_association.a", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue("kps_keypair_association.a", tfjsonpath.New("task_status"), knownvalue.StringExact("SUCCESS_REPLACE")),
+					plancheck.ExpectResourceAction("terraform_data.after", plancheck.ResourceActionNoop),
+				}},
+				Check: api.startsAre(1, nil),
+			},
+		},
+	})
+}
+
+// TestAccKeypairAssociation_lostAnswer: the POST starts a task but its
+// answer is a 500; the provider finds the task and adopts it: exactly one POST.
+func TestAccKeypairAssociation_lostAnswer(t *testing.T) {
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{LostAnswers: 1})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config: api.associationConfig("kp-new", fmt.Sprintf("  auth = {\n    type = \"keypair\"\n    key = %q\n  }", oldKey)),
+			ConfigStateChecks: []statecheck.StateCheck{associationAttr("task_status", knownvalue.StringExact("SUCCESS_REPLACE"))},
+			Check: resource.ComposeTestCheckFunc(
+				api.startsAre(1, func(s []kpsfake.StartRequest) error {
+					if s[0].Answer != 500 || s[0].TaskID == "" {
+						return fmt.Errorf("start %+v: want one that started a task and answered 500", s[0])
+					}
+					return nil
+				}),
+				func(st *terraform.State) error {
+					if got, want := st.RootModule().Resources["kps_keypair_association.a"].Primary.Attributes["task_id"],
+						api.StartRequests(testProject, "srv")[0].TaskID; got != want {
+						return fmt.Errorf("task_id %q, want the task the lost POST started, %q", got, want)
+					}
+					return nil
+				}),
+		}},
+	})
+}
+
+// TestAccKeypairDisassociation: a running server's key pair is unbound with
+// its private key; a change of poll_interval alone replaces nothing.
+func TestAccKeypairDisassociation(t *testing.T) {
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{})
+	config := func(interval string) string {
+		return api.providerConfig() + fmt.Sprintf(`
+resource "kps_keypair_disassociation" "d" {
+  server_id     = "srv"
+  poll_interval = %q
+  auth = {
+    type = "keypair"
+    key  = %q
+  }
+}
+`, interval, oldKey)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config("1s"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("kps_keypair_disassociation.d", tfjsonpath.New("task_status"), knownvalue.StringExact("SUCCESS_UNBIND")),
+				},
+				Check: resource.ComposeTestCheckFunc(api.startsAre(1, func(s []kpsfake.StartRequest) error {
+					if s[0].Call != "disassociate" || s[0].AuthKey != oldKey {
+						return fmt.Errorf("start %+v: want a disassociate with the key", s[0])
+					}
+					if kp := api.server(t, "srv").Keypair; kp != "" {
+						return fmt.Errorf("the server still has %q bound", kp)
+					}
+					return nil
+				})),
+			},
+			{
+				Config: config("3s"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair_disassociation.d", plancheck.ResourceActionUpdate),
+				}},
+				Check: api.startsAre(1, nil),
+			},
+		},
+	})
+}
+
+// TestAccKeypairAssociation_manyUnderALimit: 30 associations in one apply
+// against a gateway that allows 10 requests a second: every one succeeds.
+func TestAccKeypairAssociation_manyUnderALimit(t *testing.T) {
+	api := newFakeAPI(t, kpsfake.WithRateLimit(10))
+	for i := range 30 {
+		api.addServer(fmt.Sprintf("srv-%d", i), kpsfake.ECS{TaskDuration: time.Second})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config: api.providerConfig() + fmt.Sprintf(`
+resource "kps_keypair_association" "fleet" {
+  count         = 30
+  server_id     = "srv-${count.index}"
+  keypair_name  = "kp-fleet"
+  poll_interval = "2s"
+  auth = {
+    type = "keypair"
+    key  = %q
+  }
+}
+`, oldKey),
+			Check: func(*terraform.State) error {
+				for i := range 30 {
+					id := fmt.Sprintf("srv-%d", i)
+					if kp := api.server(t, id).Keypair; kp != "kp-fleet" || len(api.StartRequests(testProject, id)) != 1 {
+						return fmt.Errorf("server %s has %q bound after %d starts", id, kp, len(api.StartRequests(testProject, id)))
+					}
+				}
+				t.Logf("%d requests, %d answered 429", api.TotalRequests(), api.ThrottledRequests())
+				return nil
+			},
+		}},
+	})
+}

@@ -1,0 +1,222 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
+	"github.com/kpsops/terraform-provider-kps/internal/wait"
+)
+
+// What the resources that start a task share: the auth object, the results
+// they keep, running the start-and-wait sequence, and how its errors read.
+
+// authModel is the auth object: how KPS logs in to the server now.
+type authModel struct {
+	Type         types.String `tfsdk:"type"`
+	Key          types.String `tfsdk:"key"`
+	KeyWO        types.String `tfsdk:"key_wo"`
+	KeyWOVersion types.Int64  `tfsdk:"key_wo_version"`
+}
+
+// sameAs reports whether a and b ask for the same task. key_wo is null in
+// both (write-only values are never in a plan or state): key_wo_version
+// stands for it.
+func (a *authModel) sameAs(b *authModel) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Type.Equal(b.Type) && a.Key.Equal(b.Key) && a.KeyWOVersion.Equal(b.KeyWOVersion)
+}
+
+// sent is the auth to send: key_wo is read from the configuration, the only
+// place a write-only value is.
+func (a *authModel) sent(ctx context.Context, config tfsdk.Config) (*kps.ServerAuth, diag.Diagnostics) {
+	if a == nil {
+		return nil, nil
+	}
+	var keyWO types.String
+	diags := config.GetAttribute(ctx, path.Root("auth").AtName("key_wo"), &keyWO)
+	key := a.Key.ValueString()
+	if !keyWO.IsNull() && !keyWO.IsUnknown() {
+		key = keyWO.ValueString()
+	}
+	return &kps.ServerAuth{Type: a.Type.ValueString(), Key: key}, diags
+}
+
+// authAttribute is the auth object. what says whose key it is.
+func authAttribute(description, keyWhat string, modifiers ...planmodifier.Object) schema.SingleNestedAttribute {
+	sibling := func(name string) path.Expression { return path.MatchRelative().AtParent().AtName(name) }
+	return schema.SingleNestedAttribute{
+		Optional:            true,
+		MarkdownDescription: description,
+		PlanModifiers:       modifiers,
+		Attributes: map[string]schema.Attribute{
+			"type": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "`password` (the key is the server's password) or `keypair` (the key is " + keyWhat + ").",
+				Validators:          []validator.String{stringvalidator.OneOf("password", "keypair")},
+			},
+			"key": schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "The password or private key, kept in state (sensitive). Set exactly one of " +
+					"`key` and `key_wo`; prefer `key_wo` on Terraform 1.11 and newer.",
+				Validators: []validator.String{stringvalidator.ExactlyOneOf(sibling("key_wo"))},
+			},
+			"key_wo": schema.StringAttribute{
+				Optional: true, Sensitive: true, WriteOnly: true,
+				MarkdownDescription: "The password or private key, write-only: sent to KPS, never stored in the " +
+					"plan or state. Terraform cannot tell when a write-only value changes: change `key_wo_version` " +
+					"to run the task again with a new one.",
+			},
+			"key_wo_version": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Any number; changing it runs the task again with the `key_wo` given now.",
+				Validators:          []validator.Int64{int64validator.AlsoRequires(sibling("key_wo"))},
+			},
+		},
+	}
+}
+
+// startResultModel is what a resource that starts a task keeps of it.
+type startResultModel struct {
+	ID          types.String `tfsdk:"id"`
+	TaskID      types.String `tfsdk:"task_id"`
+	TaskStatus  types.String `tfsdk:"task_status"`
+	CompletedAt types.String `tfsdk:"completed_at"`
+}
+
+func (m *startResultModel) succeeded(project, server string, out keypairops.Outcome) {
+	m.ID = types.StringValue(project + "/" + server)
+	m.TaskID = types.StringValue(out.TaskID)
+	m.TaskStatus = types.StringValue(out.Status.Raw)
+	m.CompletedAt = types.StringValue(out.CompletedAt.UTC().Format(time.RFC3339))
+}
+
+// interrupted records a task that was started but whose end was not seen:
+// its ID, so that the next apply waits for it (the sequence's first step).
+func (m *startResultModel) interrupted(project, server string, e *keypairops.StartedError) {
+	m.ID = types.StringValue(project + "/" + server)
+	m.TaskID = types.StringValue(e.TaskID)
+	m.TaskStatus = types.StringValue(e.LastStatus)
+	m.CompletedAt = types.StringNull()
+}
+
+func startResultAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":          computedResult("`{project_id}/{server_id}`."),
+		"task_id":     computedResult("The ID of the last task this resource started."),
+		"task_status": computedResult("The status that task ended in, e.g. `SUCCESS_REPLACE`."),
+		"completed_at": computedResult("When the end of that task was first seen, in RFC 3339; null while a task " +
+			"an interrupted apply started has not been seen to end."),
+	}
+}
+
+// finishCreate ends a Create that ran the sequence: state is saved for a
+// task that succeeded, and for one started but not seen to end (with its ID,
+// so that the resource is tainted and the next apply waits for that task);
+// for every other ending nothing is.
+func finishCreate(ctx context.Context, resp *resource.CreateResponse, model any, result *startResultModel,
+	project, server string, out keypairops.Outcome, err error,
+) {
+	var started *keypairops.StartedError
+	switch {
+	case err == nil:
+		result.succeeded(project, server, out)
+	case errors.As(err, &started):
+		result.interrupted(project, server, started)
+		resp.Diagnostics.AddError(startErrorDiag(err, "Its ID is kept in state (task_id) and the resource is marked "+
+			"tainted: the next apply replaces it, waiting for this task to end before starting another."))
+	default:
+		resp.Diagnostics.AddError(startErrorDiag(err, ""))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
+}
+
+// runStart runs op in project, waiting up to timeout in all, with progress
+// logged and earlier failures on the server added as warnings to diags.
+func (d *providerData) runStart(ctx context.Context, client *kps.Client, project string, op keypairops.Operation,
+	pollInterval types.String, timeout time.Duration, diags *diag.Diagnostics,
+) (keypairops.Outcome, error) {
+	interval, err := time.ParseDuration(pollInterval.ValueString())
+	if err != nil { // the schema's validator has already checked it
+		return keypairops.Outcome{}, err
+	}
+	server := op.ServerID()
+	ctx = tflog.SetField(ctx, "server_id", server)
+	runner := keypairops.Runner{
+		Client: client, Project: project, Locks: d.serverLocks,
+		Waiter: wait.Waiter{Clock: wait.RealClock{}, Schedule: wait.NewSchedule(interval), Timeout: timeout},
+		Progress: keypairops.Progress{
+			ServerBusy: func(ctx context.Context, running string) {
+				tflog.Info(ctx, "KPS server is busy; waiting for its task to end before starting another", map[string]any{"tasks": running})
+			},
+			EarlierTaskFailed: func(_ context.Context, t wait.ServerTask) {
+				diags.AddWarning("An earlier KPS task of server "+server+" failed",
+					fmt.Sprintf("Task %s (%s), which was running on server %s, ended with status %s. It was waited for "+
+						"before starting this one; kps_failed_tasks shows why it failed.", t.ID, t.Operation, server, t.Status))
+			},
+			Started: func(ctx context.Context, taskID string, adopted bool) {
+				tflog.Info(ctx, "KPS task started", map[string]any{"task_id": taskID, "found_after_lost_answer": adopted})
+			},
+			Task: progressLog,
+		},
+	}
+	return runner.Run(ctx, op)
+}
+
+// startErrorDiag words how the sequence failed. started says what the
+// state keeps of a task that was started and not seen to end.
+func startErrorDiag(err error, started string) (summary, detail string) {
+	var (
+		idle     *keypairops.IdleWaitError
+		start    *keypairops.StartError
+		running  *keypairops.StartedError
+		failed   *keypairops.TaskFailedError
+		timedOut *wait.TimeoutError
+	)
+	nothingSaved := " Nothing was saved to state, so the next apply tries again."
+	switch {
+	case errors.As(err, &failed):
+		return "KPS task " + failed.TaskID + " failed",
+			fmt.Sprintf("Task %s on server %s ended with status %s. Reason: %s.%s Common causes: a wrong private key "+
+				"or password, the SSH port closed to 100.125.0.0/16 (where KPS connects from), a changed sshd "+
+				"configuration or authorized_keys, the server stopped or started during the task, or an image KPS "+
+				"does not support.", failed.TaskID, failed.ServerID, failed.Status.Raw, failed.Reason(), nothingSaved)
+	case errors.As(err, &running):
+		what := "Timed out waiting for KPS task " + running.TaskID
+		if !errors.As(err, &timedOut) {
+			what = "Wait for KPS task " + running.TaskID + " interrupted"
+		}
+		return what, fmt.Sprintf("%s. The task goes on in the cloud; it was not seen to fail. %s", running.Error(), started)
+	case errors.As(err, &start) && start.IsDispatchFailure():
+		return "KPS did not start a task on server " + start.ServerID, err.Error() + "." + nothingSaved
+	case errors.As(err, &start) && start.Uncertain:
+		return "Cannot tell whether KPS started a task on server " + start.ServerID,
+			err.Error() + ". If a task did start, the next apply waits for it before starting another: it finds it in the " +
+				"server's running tasks." + nothingSaved
+	case errors.As(err, &start):
+		return "Cannot start a KPS task on server " + start.ServerID, err.Error() + "." + nothingSaved
+	case errors.As(err, &idle) && errors.As(err, &timedOut):
+		return "Timed out waiting for server " + idle.ServerID + " to be idle", err.Error() + ". No task was started." + nothingSaved
+	case errors.As(err, &idle) && wait.IsInterrupted(err):
+		return "Wait for server " + idle.ServerID + " to be idle interrupted", err.Error() + ". No task was started." + nothingSaved
+	}
+	return "Cannot start a KPS task", err.Error()
+}
