@@ -154,3 +154,36 @@ provider "kps" {
 		t.Error("the TRACE log does not show which access key signed the requests")
 	}
 }
+
+// TestAccAuthKey_neverLogged: with TF_LOG=TRACE, an association sends a
+// private key in its request body, once refused with an answer that echoes
+// it and once accepted. The key is in no log line and no error.
+func TestAccAuthKey_neverLogged(t *testing.T) {
+	readLog := traceLog(t)
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{StartFaults: []kpsfake.Fault{{Status: 400, Code: "KPS.0001", Message: "bad key " + oldKey}}})
+	// Through a variable that is not marked sensitive, so that only the
+	// provider keeps it out of logs (see TestAccToken_neverLogged).
+	t.Setenv("TF_VAR_old_key", oldKey)
+	config := api.associationConfig("kp-new", `  auth = {
+    type = "keypair"
+    key  = var.old_key
+  }`) + `variable "old_key" { type = string }`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{Config: config, ExpectError: expectError("Cannot start a KPS task on server srv", "bad key ***")},
+			{Config: config, ConfigStateChecks: []statecheck.StateCheck{associationAttr("task_status", knownvalue.StringExact("SUCCESS_REPLACE"))}},
+		},
+	})
+	logs := string(readLog())
+	if !strings.Contains(logs, "KPS request body") || !strings.Contains(logs, `\"key\":\"***\"`) {
+		t.Fatal("the TRACE log shows no request body with the key masked")
+	}
+	if strings.Contains(logs, "acc-test-old-key-5b1d") {
+		t.Fatal("the private key appears in the TRACE log")
+	}
+	if starts := api.StartRequests(testProject, "srv"); len(starts) != 2 || starts[1].AuthKey != oldKey {
+		t.Fatalf("starts %+v: want the key sent twice", starts)
+	}
+}
