@@ -17,6 +17,13 @@ variable "task_id" {
   type        = string
 }
 
+variable "current_private_key" {
+  description = "The private key of the key pair the server has now, for KPS to log in with."
+  type        = string
+  sensitive   = true
+  ephemeral   = true # never in the plan or state (Terraform 1.10+)
+}
+
 # Read while planning: the task has only just started.
 data "kps_keypair_task" "at_plan" {
   task_id = var.task_id
@@ -49,6 +56,28 @@ resource "terraform_data" "after_server_idle" {
   input = [for t in kps_server_tasks_wait.server_idle.tasks : "${t.task_id} ended ${t.task_status}"]
 }
 
+# Once the server is idle, rotate it to key pair kp-2026 (a REPLACE task).
+# (Without depends_on it would still wait for the other task to end before
+# starting: a resource that starts a task never starts one on a busy server.)
+# The current key is write-only: sent to KPS, stored nowhere.
+resource "kps_keypair_association" "rotate" {
+  server_id     = kps_keypair_task_wait.reset.server_id
+  keypair_name  = "kp-2026"
+  poll_interval = "2s"
+  depends_on    = [kps_server_tasks_wait.server_idle]
+
+  auth = {
+    type           = "keypair"
+    key_wo         = var.current_private_key
+    key_wo_version = 1
+  }
+}
+
+# Runs only once kp-2026 is on the server.
+resource "terraform_data" "after_rotation" {
+  input = "server ${kps_keypair_association.rotate.server_id} has ${kps_keypair_association.rotate.keypair_name} (task ${kps_keypair_association.rotate.task_id}, ${kps_keypair_association.rotate.task_status})"
+}
+
 output "status_when_planned" {
   value = data.kps_keypair_task.at_plan.task_status
 }
@@ -67,4 +96,8 @@ output "gated_resource" {
 
 output "server_tasks_seen" {
   value = terraform_data.after_server_idle.output
+}
+
+output "rotation" {
+  value = terraform_data.after_rotation.output
 }

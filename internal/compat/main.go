@@ -2,7 +2,10 @@
 // claims to support, and prints a table of the outcomes: the oldest Terraform
 // claimed (1.5.7), the Terraform on PATH, and the oldest and newest OpenTofu
 // that build here, each built from the Go module proxy into a cache outside
-// the repository (see internal/clis). Any failure or skip fails it.
+// the repository (see internal/clis). Any failure fails it, and so does any
+// skip but one: a test of a feature the CLI is too old for (write-only
+// arguments need Terraform 1.11), skipped by tfversion.SkipBelow, is
+// expected and reported in a column of its own.
 //
 // Run it from the repository root with make compat, or go run ./internal/compat.
 package main
@@ -42,6 +45,8 @@ var matrix = []target{
 type outcome struct {
 	version                 string
 	passed, failed, skipped int
+	// tooOld counts the skips of tests that need a newer CLI: expected.
+	tooOld int
 	took                    time.Duration
 	err                     error
 }
@@ -68,18 +73,19 @@ func run(ctx context.Context, pkgs, logDir string) error {
 	for i, t := range matrix {
 		results[i] = t.run(ctx, pkgs, filepath.Join(logDir, fmt.Sprintf("%d.log", i)))
 		r := results[i]
-		fmt.Fprintf(os.Stderr, "%s (%s): %d passed, %d failed, %d skipped in %s\n", t.label, r.version, r.passed, r.failed, r.skipped,
-			r.took.Round(time.Second))
+		fmt.Fprintf(os.Stderr, "%s (%s): %d passed, %d failed, %d skipped (%d of them need a newer CLI) in %s\n", t.label,
+			r.version, r.passed, r.failed, r.skipped, r.tooOld, r.took.Round(time.Second))
 	}
 
-	fmt.Println("| CLI | version | passed | failed | skipped |")
-	fmt.Println("|---|---|---|---|---|")
+	fmt.Println("| CLI | version | passed | failed | skipped: needs a newer CLI | skipped: other |")
+	fmt.Println("|---|---|---|---|---|---|")
 	var bad []string
 	for i, t := range matrix {
 		r := results[i]
-		fmt.Printf("| %s | %s | %d | %d | %d |\n", t.label, r.version, r.passed, r.failed, r.skipped)
-		if r.err != nil || r.failed > 0 || r.skipped > 0 || r.passed == 0 {
-			reason := fmt.Sprintf("%d failed, %d skipped", r.failed, r.skipped)
+		unexpected := r.skipped - r.tooOld
+		fmt.Printf("| %s | %s | %d | %d | %d | %d |\n", t.label, r.version, r.passed, r.failed, r.tooOld, unexpected)
+		if r.err != nil || r.failed > 0 || unexpected > 0 || r.passed == 0 {
+			reason := fmt.Sprintf("%d failed, %d skipped for another reason than the CLI's version", r.failed, unexpected)
 			if r.err != nil {
 				reason = r.err.Error()
 			}
@@ -134,7 +140,7 @@ func (t target) run(ctx context.Context, pkgs, logFile string) outcome {
 		o.err = err
 		return o
 	}
-	o.passed, o.failed, o.skipped = countResults(io.TeeReader(pipe, out))
+	o.passed, o.failed, o.skipped, o.tooOld = countResults(io.TeeReader(pipe, out))
 	if err := test.Wait(); err != nil && o.failed == 0 {
 		o.err = fmt.Errorf("go test failed without a failing test (a build error or panic?): %w", err)
 	}
@@ -144,11 +150,19 @@ func (t target) run(ctx context.Context, pkgs, logFile string) outcome {
 
 var resultLine = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): `)
 
-// countResults counts go test -v's result lines, subtests included.
-func countResults(r io.Reader) (passed, failed, skipped int) {
+// tooOldSkip is what terraform-plugin-testing's tfversion.SkipBelow logs
+// when it skips a test: the CLI lacks a feature the test needs.
+var tooOldSkip = regexp.MustCompile(`Terraform CLI version \S+ is below minimum version \S+: skipping test`)
+
+// countResults counts go test -v's result lines, subtests included, and
+// the skips of tests that need a newer CLI.
+func countResults(r io.Reader) (passed, failed, skipped, tooOld int) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
+		if tooOldSkip.MatchString(sc.Text()) {
+			tooOld++
+		}
 		switch m := resultLine.FindStringSubmatch(sc.Text()); {
 		case m == nil:
 		case m[1] == "PASS":
@@ -159,5 +173,5 @@ func countResults(r io.Reader) (passed, failed, skipped int) {
 			skipped++
 		}
 	}
-	return passed, failed, skipped
+	return passed, failed, skipped, tooOld
 }

@@ -1,7 +1,8 @@
 // Command demo shows the provider doing its job with no cloud account: it
 // builds the provider, serves a KPS stand-in on loopback with one task moving
 // READY -> RUNNING -> SUCCESS, and runs Terraform on examples/demo, which reads
-// the task, waits for it, and gates a terraform_data resource on the wait.
+// the task, waits for it, gates a terraform_data resource on the wait, and
+// rotates the server's key pair once it is idle, with a write-only key.
 //
 // Run it from the repository root: go run ./internal/demo (or make demo). With
 // -access-key, the provider signs its requests with a temporary access key
@@ -17,6 +18,8 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
@@ -36,6 +39,8 @@ const (
 	// A task someone else started on the same server, whose ID the
 	// configuration does not know.
 	demoOtherTask = "5f0c6a1e-2b7d-4c1e-9a53-0d4e8f1b2c3d"
+	// The private key of the key pair the server has now, kp-2025.
+	demoKey = "-----BEGIN OPENSSH PRIVATE KEY-----\ndemo-key-of-kp-2025-not-a-secret\n-----END OPENSSH PRIVATE KEY-----"
 )
 
 func main() {
@@ -71,6 +76,11 @@ func run(accessKey bool) error {
 	if err != nil {
 		return err
 	}
+	cli, _ := tfrun.Version(tfrun.CLI())
+	if !tfrun.HasWriteOnly(cli) {
+		fmt.Printf("%s has no write-only arguments (Terraform and OpenTofu 1.11 have): the demo passes the key as auth.key, kept in state (sensitive).\n", cli)
+		config = withoutWriteOnly(config)
+	}
 	if err := ws.WriteConfig(string(config)); err != nil {
 		return err
 	}
@@ -87,6 +97,7 @@ func run(accessKey bool) error {
 			{At: 6 * time.Second, Status: "SUCCESS_RESET"},
 		},
 	})
+	otherTaskStart := time.Now()
 	fake.AddTask(demoProject, demoOtherTask, kpsfake.Task{
 		ServerID:  demoServer,
 		FromStart: true, // it runs from now, whether or not anyone reads it
@@ -94,6 +105,9 @@ func run(accessKey bool) error {
 			{At: 0, Status: "RUNNING_REPLACE"},
 			{At: 10 * time.Second, Status: "SUCCESS_REPLACE"},
 		},
+	})
+	fake.AddServer(demoProject, demoServer, kpsfake.ECS{
+		Name: "web-1", Keypair: "kp-2025", PrivateKey: demoKey, TaskDuration: 3 * time.Second,
 	})
 	endpoint, stopFake, err := kpsfake.ServeLoopback(ctx, fake)
 	if err != nil {
@@ -103,7 +117,7 @@ func run(accessKey bool) error {
 	fmt.Printf("KPS stand-in at %s: task %s goes READY_RESET -> RUNNING_RESET (2 s) -> SUCCESS_RESET (6 s) from its first read;\n"+
 		"task %s, started by someone else on the same server, runs until SUCCESS_REPLACE 10 s from now\n", endpoint, demoTask, demoOtherTask)
 
-	env := []string{"HW_KPS_ENDPOINT=" + endpoint, "TF_VAR_task_id=" + demoTask}
+	env := []string{"HW_KPS_ENDPOINT=" + endpoint, "TF_VAR_task_id=" + demoTask, "TF_VAR_current_private_key=" + demoKey}
 	if accessKey {
 		env = append(env, "HW_ACCESS_KEY="+demoAccessKey, "HW_SECRET_KEY="+demoSecretKey,
 			"HW_SECURITY_TOKEN="+demoSecurityToken, "HW_REGION_NAME="+demoRegion, "HW_AUTH_URL="+endpoint+"/v3")
@@ -115,8 +129,7 @@ func run(accessKey bool) error {
 			"Try make demo DEMO_ARGS=-access-key for a signed access key instead.")
 	}
 
-	cli, _ := tfrun.Version(tfrun.CLI())
-	step(cli + " apply: read the task, wait for it and for the server to be idle, then create what depends on them")
+	step(cli + " apply: read the task, wait for it and for the server to be idle, rotate its key pair, then create what depends on them")
 	start := time.Now()
 	if err := ws.Run(ctx, os.Stdout, env, "apply", "-auto-approve", "-input=false", "-compact-warnings"); err != nil {
 		return err
@@ -125,6 +138,9 @@ func run(accessKey bool) error {
 		"tasks %d times and read the other task by its ID %d time(s), once it had left the list.\n",
 		time.Since(start).Round(100*time.Millisecond), fake.Requests(demoTask), fake.ListRequests("running-tasks"),
 		fake.Requests(demoOtherTask))
+	if err := reportRotation(fake, ws.Dir, otherTaskStart); err != nil {
+		return err
+	}
 
 	step(cli + " plan: no resource changes; the data source reads the task again and now sees it ended")
 	before := fake.Requests(demoTask)
@@ -141,3 +157,31 @@ func run(accessKey bool) error {
 }
 
 func step(title string) { fmt.Printf("\n==> %s\n", title) }
+
+// reportRotation says what the stand-in saw of the rotation, and checks that
+// the key it was sent is not in the state.
+func reportRotation(fake *kpsfake.Server, dir string, otherTaskStart time.Time) error {
+	server, _ := fake.ECS(demoProject, demoServer)
+	starts := fake.StartRequests(demoProject, demoServer)
+	if len(starts) != 1 || starts[0].AuthKey != demoKey {
+		return fmt.Errorf("the stand-in received %d start requests, not one carrying the key", len(starts))
+	}
+	state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+	if err != nil {
+		return err
+	}
+	where := "is not in the state"
+	if strings.Contains(string(state), "demo-key-of-kp-2025") {
+		where = "is in the state as auth.key (sensitive), since this CLI has no write-only arguments"
+	}
+	fmt.Printf("The server now has %s bound: one start request, sent %s after the other task began, once the server "+
+		"was idle; the private key reached KPS and %s.\n", server.Keypair, starts[0].At.Sub(otherTaskStart).Round(100*time.Millisecond), where)
+	return nil
+}
+
+// withoutWriteOnly turns the demo's write-only key into auth.key, for a CLI
+// older than 1.11, and drops the ephemeral variable that older CLIs reject.
+func withoutWriteOnly(config []byte) []byte {
+	config = regexp.MustCompile(`(?m)^\s*(ephemeral|key_wo_version)\s*=.*\n`).ReplaceAll(config, nil)
+	return regexp.MustCompile(`\bkey_wo(\s*)=`).ReplaceAll(config, []byte("key$1="))
+}

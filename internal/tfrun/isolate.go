@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/go-version"
 )
 
 // Isolate makes the CLIs this process runs from now on ignore the user's
@@ -89,4 +91,19 @@ func Version(cli string) (string, error) {
 	}
 	first, _, _ := bytes.Cut(bytes.TrimSpace(out), []byte("\n"))
 	return string(first), nil
+}
+
+// writeOnlySince is the first version of Terraform, and of OpenTofu, that
+// accepts write-only arguments.
+var writeOnlySince = version.Must(version.NewVersion("1.11.0"))
+
+// HasWriteOnly reports whether the CLI whose Version line is given accepts
+// write-only arguments (Terraform and OpenTofu 1.11 and newer).
+func HasWriteOnly(versionLine string) bool {
+	fields := strings.Fields(versionLine)
+	if len(fields) < 2 {
+		return false
+	}
+	v, err := version.NewVersion(fields[1])
+	return err == nil && v.Core().GreaterThanOrEqual(writeOnlySince)
 }
