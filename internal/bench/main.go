@@ -36,8 +36,10 @@ type options struct {
 	// windowLimit requests per 10 s, against which windowReads reads run.
 	windowLimit, windowReads int
 	reads                    int
-	skipReads                bool
-	skipLimits               bool
+	// associations are started in one apply under associationRate requests a second.
+	associations, associationRate int
+	skipReads                     bool
+	skipLimits                    bool
 }
 
 func main() {
@@ -53,6 +55,8 @@ func main() {
 	flag.IntVar(&o.reads, "reads", 300, "reads to run against the rate-limited stand-in")
 	flag.IntVar(&o.windowLimit, "window-limit", 50, "requests per 10 s the long-window stand-in allows")
 	flag.IntVar(&o.windowReads, "window-reads", 150, "reads to run against the long-window stand-in")
+	flag.IntVar(&o.associations, "associations", 30, "associations to start in one apply against the rate-limited stand-in")
+	flag.IntVar(&o.associationRate, "association-rate", 4, "requests per second the stand-in allows for the associations")
 	flag.BoolVar(&o.skipReads, "skip-reads", false, "skip the plan-time and memory benchmark")
 	flag.BoolVar(&o.skipLimits, "skip-limits", false, "skip the rate-limited benchmarks")
 	flag.Parse()
@@ -118,6 +122,9 @@ func run(ctx context.Context, o options) error {
 	}
 	if !o.skipLimits {
 		if err := b.limits(ctx, o); err != nil {
+			return err
+		}
+		if err := b.associations(ctx, o.associations, o.associationRate); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+)
+
+// benchKey is the private key the benchmark's servers accept.
+const benchKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nbench-key\n-----END OPENSSH PRIVATE KEY-----"
+
+// requestsPerStart is the least a start can cost: the running list (is
+// the server idle?), the POST, and one read of the task once it has ended.
+const requestsPerStart = 3
+
+// associations binds a key pair to n servers in one apply, under a limit of
+// rate requests a second, each task running 3 to 5 s.
+func (b *bench) associations(ctx context.Context, n, rate int) error {
+	fake := kpsfake.New(benchToken, kpsfake.WithRateLimit(rate))
+	for i := range n {
+		fake.AddServer(benchProject, fmt.Sprintf("srv-%d", i), kpsfake.ECS{
+			Keypair: "kp-old", PrivateKey: benchKey,
+			TaskDuration: 3*time.Second + time.Duration(i)*2*time.Second/time.Duration(max(1, n-1)),
+		})
+	}
+	if err := b.ws.WriteConfig(fmt.Sprintf(`
+terraform {
+  required_providers {
+    kps = { source = "kpsops/kps" }
+  }
+}
+provider "kps" {}
+variable "key" {
+  type      = string
+  sensitive = true
+}
+resource "kps_keypair_association" "fleet" {
+  count        = %d
+  server_id    = "srv-${count.index}"
+  keypair_name = "kp-new"
+  auth = {
+    type = "keypair"
+    key  = var.key
+  }
+}
+`, n)); err != nil {
+		return err
+	}
+	endpoint, stop, err := kpsfake.ServeLoopback(ctx, fake)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	took, _, out, runErr := b.timed(ctx, endpoint, []string{"TF_VAR_key=" + benchKey},
+		"apply", "-auto-approve", "-input=false", "-no-color", "-state="+b.ws.Dir+"/associations.tfstate")
+	failures := strings.Count(out, "Error: ")
+	if runErr != nil && failures == 0 {
+		return fmt.Errorf("associations: %w\n%s", runErr, out)
+	}
+	bound := 0
+	for i := range n {
+		if e, _ := fake.ECS(benchProject, fmt.Sprintf("srv-%d", i)); e.Keypair == "kp-new" {
+			bound++
+		}
+	}
+	requests, throttled := fake.TotalRequests(), fake.ThrottledRequests()
+	floor := time.Duration(n*requestsPerStart) * time.Second / time.Duration(rate)
+	fmt.Printf("\n## Starting tasks\n\n")
+	fmt.Println("| scenario | limit | wall time | floor | requests | per server | answered 429 | servers bound | failures |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	fmt.Printf("| %d associations in one apply (tasks of 3 to 5 s) | %d per second | %s | %s | %d | %.2f | %d (%.1f%%) | %d of %d | %d |\n",
+		n, rate, secs(took), secs(floor), requests, float64(requests)/float64(n), throttled,
+		100*float64(throttled)/float64(max(1, requests)), bound, n, failures)
+	return nil
+}
