@@ -47,8 +47,8 @@ type outcome struct {
 	passed, failed, skipped int
 	// tooOld counts the skips of tests that need a newer CLI: expected.
 	tooOld int
-	took                    time.Duration
-	err                     error
+	took   time.Duration
+	err    error
 }
 
 func main() {

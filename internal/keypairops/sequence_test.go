@@ -153,10 +153,10 @@ func TestFailureCarriesTheReason(t *testing.T) {
 
 func TestReasonUnavailable(t *testing.T) {
 	fake, runner := setUp(t, kpsfake.ECS{Failure: &kpsfake.TaskFailure{Code: "KPS.6030", Message: "Unsupported image"}})
-	runner.Progress.Task.StatusChanged = func(_ context.Context, status string, _ time.Duration) {
+	runner.Progress.Task.StatusChanged = func(ctx context.Context, status string, _ time.Duration) {
 		if strings.HasPrefix(status, "FAILED") {
 			// Someone cleans up the record before the reason is read.
-			req, _ := http.NewRequest(http.MethodDelete, "/v3/"+project+"/failed-tasks", nil)
+			req, _ := http.NewRequestWithContext(ctx, http.MethodDelete, "/v3/"+project+"/failed-tasks", nil)
 			req.Header.Set("X-Auth-Token", token)
 			fake.ServeHTTP(httptest.NewRecorder(), req)
 		}

@@ -109,16 +109,15 @@ func TestAccKeypairAssociation_keyWO(t *testing.T) {
 					stateDoesNotContain("acc-test-old-key"),
 					statecheck.ExpectKnownValue("terraform_data.after", tfjsonpath.New("output"), knownvalue.NotNull()),
 				},
-				Check: func(*terraform.State) error {
-					starts := api.StartRequests(testProject, "srv")
-					if len(starts) != 1 || starts[0].AuthKey != oldKey || starts[0].KeypairName != "kp-2026" {
-						return fmt.Errorf("starts %+v: want one, carrying the key", starts)
+				Check: api.startedOnce(func(s kpsfake.StartRequest) error {
+					if s.AuthKey != oldKey || s.KeypairName != "kp-2026" {
+						return fmt.Errorf("start %+v: want kp-2026, carrying the key", s)
 					}
 					if kp := api.server(t, "srv").Keypair; kp != "kp-2026" {
 						return fmt.Errorf("the server has %q bound", kp)
 					}
 					return nil
-				},
+				}),
 			},
 			{
 				Config:           api.associationConfig("kp-2026", auth(1)),
@@ -131,26 +130,22 @@ func TestAccKeypairAssociation_keyWO(t *testing.T) {
 					plancheck.ExpectResourceAction("kps_keypair_association.a", plancheck.ResourceActionUpdate),
 					planDoesNotContain("acc-test-old-key"),
 				}},
-				Check: func(*terraform.State) error {
-					if n := len(api.StartRequests(testProject, "srv")); n != 1 {
-						return fmt.Errorf("%d starts after the new key_wo_version, want 1", n)
-					}
-					return nil
-				},
+				Check: api.startedOnce(nil),
 			},
 		},
 	})
 }
 
-// startsAre checks the starts the stand-in received on srv.
-func (f *fakeAPI) startsAre(n int, check func([]kpsfake.StartRequest) error) resource.TestCheckFunc {
+// startedOnce checks that exactly one start reached srv (since the server
+// was last added), and what it was.
+func (f *fakeAPI) startedOnce(check func(kpsfake.StartRequest) error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		starts := f.StartRequests(testProject, "srv")
-		if len(starts) != n {
-			return fmt.Errorf("%d starts reached the stand-in, want %d: %+v", len(starts), n, starts)
+		if len(starts) != 1 {
+			return fmt.Errorf("%d starts reached the stand-in, want 1: %+v", len(starts), starts)
 		}
 		if check != nil {
-			return check(starts)
+			return check(starts[0])
 		}
 		return nil
 	}
@@ -169,9 +164,9 @@ func TestAccKeypairAssociation_reset(t *testing.T) {
 				associationAttr("task_status", knownvalue.StringExact("SUCCESS_RESET")),
 				associationAttr("completed_at", knownvalue.NotNull()),
 			},
-			Check: api.startsAre(1, func(s []kpsfake.StartRequest) error {
-				if s[0].AuthType != "" || s[0].DisablePassword == nil || !*s[0].DisablePassword || s[0].Port == nil || *s[0].Port != 2222 {
-					return fmt.Errorf("start %+v: want no auth, disable_password true, port 2222", s[0])
+			Check: api.startedOnce(func(s kpsfake.StartRequest) error {
+				if s.AuthType != "" || s.DisablePassword == nil || !*s.DisablePassword || s.Port == nil || *s.Port != 2222 {
+					return fmt.Errorf("start %+v: want no auth, disable_password true, port 2222", s)
 				}
 				return nil
 			}),
@@ -241,10 +236,10 @@ func TestAccKeypairAssociation_busyServer(t *testing.T) {
 				}})
 			},
 			Config: api.associationConfig("kp-new", fmt.Sprintf("  auth = {\n    type = \"keypair\"\n    key = %q\n  }", oldKey)),
-			Check: api.startsAre(1, func(s []kpsfake.StartRequest) error {
-				if s[0].At.Sub(added) < 2*time.Second || s[0].Answer != 202 || api.BusyRefusals(testProject, "srv") != 0 {
+			Check: api.startedOnce(func(s kpsfake.StartRequest) error {
+				if s.At.Sub(added) < 2*time.Second || s.Answer != 202 || api.BusyRefusals(testProject, "srv") != 0 {
 					return fmt.Errorf("start %+v, %s after the other task began: want one, after it ended, never refused",
-						s[0], s[0].At.Sub(added))
+						s, s.At.Sub(added))
 				}
 				return nil
 			}),
@@ -287,7 +282,7 @@ func TestAccKeypairAssociation_update(t *testing.T) {
 					plancheck.ExpectResourceAction("terraform_data.after", plancheck.ResourceActionUpdate),
 				}},
 				Check: resource.ComposeTestCheckFunc(
-					api.startsAre(1, nil),
+					api.startedOnce(nil),
 					func(s *terraform.State) error {
 						if id := s.RootModule().Resources["kps_keypair_association.a"].Primary.Attributes["task_id"]; id == firstTask {
 							return fmt.Errorf("task_id is still the first task's")
@@ -305,7 +300,7 @@ func TestAccKeypairAssociation_update(t *testing.T) {
 					plancheck.ExpectKnownValue("kps_keypair_association.a", tfjsonpath.New("task_status"), knownvalue.StringExact("SUCCESS_REPLACE")),
 					plancheck.ExpectResourceAction("terraform_data.after", plancheck.ResourceActionNoop),
 				}},
-				Check: api.startsAre(1, nil),
+				Check: api.startedOnce(nil),
 			},
 		},
 	})
@@ -319,12 +314,12 @@ func TestAccKeypairAssociation_lostAnswer(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
-			Config: api.associationConfig("kp-new", fmt.Sprintf("  auth = {\n    type = \"keypair\"\n    key = %q\n  }", oldKey)),
+			Config:            api.associationConfig("kp-new", fmt.Sprintf("  auth = {\n    type = \"keypair\"\n    key = %q\n  }", oldKey)),
 			ConfigStateChecks: []statecheck.StateCheck{associationAttr("task_status", knownvalue.StringExact("SUCCESS_REPLACE"))},
 			Check: resource.ComposeTestCheckFunc(
-				api.startsAre(1, func(s []kpsfake.StartRequest) error {
-					if s[0].Answer != 500 || s[0].TaskID == "" {
-						return fmt.Errorf("start %+v: want one that started a task and answered 500", s[0])
+				api.startedOnce(func(s kpsfake.StartRequest) error {
+					if s.Answer != 500 || s.TaskID == "" {
+						return fmt.Errorf("start %+v: want one that started a task and answered 500", s)
 					}
 					return nil
 				}),
@@ -364,9 +359,9 @@ resource "kps_keypair_disassociation" "d" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("kps_keypair_disassociation.d", tfjsonpath.New("task_status"), knownvalue.StringExact("SUCCESS_UNBIND")),
 				},
-				Check: resource.ComposeTestCheckFunc(api.startsAre(1, func(s []kpsfake.StartRequest) error {
-					if s[0].Call != "disassociate" || s[0].AuthKey != oldKey {
-						return fmt.Errorf("start %+v: want a disassociate with the key", s[0])
+				Check: resource.ComposeTestCheckFunc(api.startedOnce(func(s kpsfake.StartRequest) error {
+					if s.Call != "disassociate" || s.AuthKey != oldKey {
+						return fmt.Errorf("start %+v: want a disassociate with the key", s)
 					}
 					if kp := api.server(t, "srv").Keypair; kp != "" {
 						return fmt.Errorf("the server still has %q bound", kp)
@@ -379,7 +374,7 @@ resource "kps_keypair_disassociation" "d" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("kps_keypair_disassociation.d", plancheck.ResourceActionUpdate),
 				}},
-				Check: api.startsAre(1, nil),
+				Check: api.startedOnce(nil),
 			},
 		},
 	})
