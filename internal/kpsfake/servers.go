@@ -1,6 +1,7 @@
 package kpsfake
 
 import (
+	"cmp"
 	"crypto/rand"
 	"fmt"
 	"time"
@@ -8,6 +9,7 @@ import (
 
 // ECS is a server the stand-in starts key-pair tasks on.
 type ECS struct {
+	// Name is what the task lists report as server_name (the ID when empty).
 	Name string
 	// ShutDown is the server's state: a RESET (associate without auth) needs
 	// it shut down, a REPLACE (with auth) needs it running, and unbinding a
@@ -78,6 +80,7 @@ func (s *Server) AddServer(projectID, serverID string, e ECS) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.projects[projectID] = true
+	e.Name = cmp.Or(e.Name, serverID)
 	s.servers[projectID+"/"+serverID] = &ecsState{ECS: e, project: projectID}
 }
 
