@@ -178,7 +178,7 @@ const taskNotFoundHint = "the task may not exist in this project, or its record 
 
 // send sends one request and reads its answer. A GET is retried as the
 // policy allows. A request that changes something (a POST, a DELETE) is sent
-// once only (see onceOnly): it is retried only where it surely did not reach
+// once only (see once.go): it is retried only where it surely did not reach
 // the API, and an error says when it may have. A body is logged with the
 // secrets in it masked, and those secrets are masked in everything shown of
 // the answer too.
