@@ -1,6 +1,8 @@
 // Command releasecheck checks the release as users install it: goreleaser
-// check, then a snapshot build (unsigned) of every platform .goreleaser.yml
-// lists, then the linux_amd64 zip installed the way a private registry or an
+// check, then a snapshot build of every platform .goreleaser.yml lists, its
+// SHA256SUMS signed with a throwaway GPG key made for the run and verified
+// as a registry client verifies it, then the linux_amd64 zip installed the
+// way a private registry or an
 // air-gapped site serves it, through a filesystem_mirror with no
 // dev_overrides: init must write .terraform.lock.hcl and a plan against the
 // KPS stand-in must pass, under Terraform and under OpenTofu.
@@ -47,21 +49,35 @@ func main() {
 func run(ctx context.Context, skipBuild bool) error {
 	if !skipBuild {
 		step("goreleaser check")
-		if err := goreleaser(ctx, "check"); err != nil {
+		if err := goreleaser(ctx, nil, "check"); err != nil {
 			return err
 		}
-		step("goreleaser release --snapshot: every platform, unsigned")
+		step("a throwaway GPG key to sign the snapshot with")
+		key, err := newThrowawayKey(ctx)
+		if err != nil {
+			return err
+		}
+		defer key.remove(ctx)
+		fmt.Printf("made key %s in a temporary GNUPGHOME, deleted when the check ends\n", key.fingerprint)
+		step("goreleaser release --snapshot: every platform, SHA256SUMS signed")
 		start := time.Now()
-		if err := goreleaser(ctx, "release", "--snapshot", "--clean", "--skip=sign,publish"); err != nil {
+		if err := goreleaser(ctx, key.env(), "release", "--snapshot", "--clean", "--skip=publish"); err != nil {
 			return err
 		}
 		fmt.Printf("built in %s\n", time.Since(start).Round(time.Second))
+		if err := key.exportPublic(ctx); err != nil {
+			return err
+		}
 	}
 	artifacts, err := readArtifacts("dist/artifacts.json")
 	if err != nil {
 		return err
 	}
+	step("SHA256SUMS against every zip, and its signature against the key, as a registry client checks them")
 	if err := checkPlatforms(artifacts); err != nil {
+		return err
+	}
+	if err := checkSignature(artifacts); err != nil {
 		return err
 	}
 	zip, err := artifacts.archive("linux", "amd64")
@@ -92,9 +108,10 @@ func run(ctx context.Context, skipBuild bool) error {
 
 func step(title string) { fmt.Printf("\n==> %s\n", title) }
 
-func goreleaser(ctx context.Context, args ...string) error {
+func goreleaser(ctx context.Context, env []string, args ...string) error {
 	cmd := exec.CommandContext(ctx, "go", append([]string{"tool", "-modfile=" + goreleaserModfile, "goreleaser"}, args...)...) //nolint:gosec // our pinned tool
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.Env = append(os.Environ(), env...)
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("goreleaser %s: %w", strings.Join(args, " "), err)
 	}
@@ -167,6 +184,28 @@ func checkPlatforms(a artifacts) error {
 		return errors.New("SHA256SUMS does not list the registry manifest")
 	}
 	fmt.Printf("%d platforms, each zipped; SHA256SUMS lists every zip with its sum, and the registry manifest\n", len(binaries))
+	return nil
+}
+
+// checkSignature verifies the detached signature of SHA256SUMS.
+func checkSignature(a artifacts) error {
+	var sums, signature string
+	for _, x := range a {
+		switch x.Type {
+		case "Checksum":
+			sums = x.Path
+		case "Signature":
+			signature = x.Path
+		}
+	}
+	if signature == "" {
+		return errors.New("the build made no signature of SHA256SUMS")
+	}
+	signer, err := verifySignature(signingKeyFile, sums, signature)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: good signature of %s by key %s\n", filepath.Base(signature), filepath.Base(sums), signer)
 	return nil
 }
 
