@@ -68,6 +68,9 @@ func (b *bench) limits(ctx context.Context, o options) error {
 		time.Duration(o.reads)*time.Second/time.Duration(o.rateLimit), nil, "plan", "-input=false", "-no-color"); err != nil {
 		return err
 	}
+	if err := b.rememberedLimit(ctx, o.rememberedReads, o.rateLimit); err != nil {
+		return err
+	}
 	return b.sharedQuota(ctx, o)
 }
 

@@ -36,6 +36,8 @@ type options struct {
 	// windowLimit requests per 10 s, against which windowReads reads run.
 	windowLimit, windowReads int
 	reads                    int
+	// rememberedReads are planned right after a plan that learned the limit.
+	rememberedReads int
 	// associations are started in one apply under associationRate requests a second.
 	associations, associationRate int
 	skipReads                     bool
@@ -53,6 +55,7 @@ func main() {
 	flag.IntVar(&o.rateLimit, "rate", 8, "requests per second the rate-limited stand-in allows")
 	flag.IntVar(&o.waits, "waits", 40, "waits to run against the rate-limited stand-in")
 	flag.IntVar(&o.reads, "reads", 300, "reads to run against the rate-limited stand-in")
+	flag.IntVar(&o.rememberedReads, "remembered-reads", 30, "reads to plan right after a plan that learned the limit")
 	flag.IntVar(&o.windowLimit, "window-limit", 50, "requests per 10 s the long-window stand-in allows")
 	flag.IntVar(&o.windowReads, "window-reads", 150, "reads to run against the long-window stand-in")
 	flag.IntVar(&o.associations, "associations", 30, "associations to start in one apply against the rate-limited stand-in")
@@ -112,6 +115,8 @@ func run(ctx context.Context, o options) error {
 		envRealProvider + "=" + filepath.Join(ws.BinDir, tfrun.ProviderBinary),
 		envRSSFile + "=" + b.rssFile,
 		"HW_AUTH_TOKEN=" + benchToken, "HW_PROJECT_ID=" + benchProject,
+		// The limits the provider remembers between runs are the benchmark's own.
+		"XDG_CACHE_HOME=" + filepath.Join(root, "cache"),
 	}
 
 	fmt.Printf("# terraform-provider-kps benchmarks\n\nmachine: %s/%s, %d CPUs; %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), terraformVersion(ctx, ws))

@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"slices"
 	"sort"
 	"time"
 )
@@ -300,6 +301,18 @@ func (b *Budget) trim(now time.Time) {
 	}
 	drop := sort.Search(len(b.sends), func(i int) bool { return now.Sub(b.sends[i].at) <= keep })
 	b.sends = b.sends[max(drop, len(b.sends)-maxLog):]
+}
+
+// Recall makes limits known as if a 429 had stated them, without the
+// calibration that follows a 429: remembered from an earlier run, they pace
+// this client from its first request.
+func (b *Budget) Recall(limits []Limit) {
+	for _, l := range limits {
+		if !slices.ContainsFunc(b.limits, func(k *known) bool { return k.Window == l.Window }) {
+			b.limits = append(b.limits, &known{Limit: l})
+		}
+	}
+	sort.Slice(b.limits, func(i, j int) bool { return b.limits[i].Window < b.limits[j].Window })
 }
 
 // Share is the part of each known limit this client takes, for logs and tests.

@@ -25,6 +25,20 @@ type Shared struct {
 // NewShared returns a budget for one provider instance.
 func NewShared() *Shared { return &Shared{b: New()} }
 
+// Recall makes limits remembered from an earlier run known (see Budget.Recall).
+func (s *Shared) Recall(limits []Limit) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Recall(limits)
+}
+
+// Limits are the limits learned so far.
+func (s *Shared) Limits() []Limit {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Limits()
+}
+
 // SpentError is a request that was not sent because its turn is further away
 // than MaxWait.
 type SpentError struct {

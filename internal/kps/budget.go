@@ -1,10 +1,15 @@
 package kps
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/kpsops/terraform-provider-kps/internal/budget"
 )
@@ -21,6 +26,7 @@ import (
 // backoff, paced by the budget's adaptive fallback.
 type budgetTransport struct {
 	budget *budget.Shared
+	memory LimitMemory // nil: limits are not remembered
 	next   http.RoundTripper
 }
 
@@ -50,8 +56,22 @@ func (t budgetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if stated := t.budget.Observe(sentAt, true, peekErrorMessage(resp)); !stated {
 			return resp, nil
 		}
+		t.remember(req.Context())
 		_ = resp.Body.Close()
 	}
+}
+
+// remember records the limits known after a stated 429, for the next run.
+func (t budgetTransport) remember(ctx context.Context) {
+	if t.memory == nil {
+		return
+	}
+	limits := t.budget.Limits()
+	if err := t.memory.Remember(limits, time.Now()); err != nil {
+		tflog.SubsystemDebug(ctx, LogSubsystem, "Cannot remember the gateway's limits for the next run", map[string]any{"error": err.Error()})
+		return
+	}
+	tflog.SubsystemDebug(ctx, LogSubsystem, "Remembered the gateway's limits for the next run", map[string]any{"limits": fmt.Sprint(limits)})
 }
 
 // maxPeek bounds how much of a 429's body is read to find its message.

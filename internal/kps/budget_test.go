@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/kpsops/terraform-provider-kps/internal/budget"
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
@@ -79,5 +81,53 @@ func TestSpentQuotaFailsAtOnce(t *testing.T) {
 	}
 	if n := fake.TotalRequests(); n != 3 {
 		t.Fatalf("%d requests, want 3: the one that taught the limit, and nothing after", n)
+	}
+}
+
+// TestLimitsAreRememberedForTheNextRun: a run that learns a limit from a
+// stated 429 writes it down; the next run, against the same endpoint and
+// project, recalls it and sends within it from its first request: no 429.
+func TestLimitsAreRememberedForTheNextRun(t *testing.T) {
+	fake := kpsfake.New(testToken, kpsfake.WithLimiter(kpsfake.FixedWindow(8, time.Second), true))
+	const reads = 16
+	for i := range reads {
+		fake.AddTask(testProject, fmt.Sprintf("t%d", i), kpsfake.Task{Timeline: []kpsfake.Step{{Status: "SUCCESS_RESET"}}})
+	}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	u, _ := kps.ParseEndpoint(srv.URL)
+	memory := budget.FileMemory{Path: filepath.Join(t.TempDir(), "limits.json"), Key: srv.URL + "\n" + testProject}
+	run := func() {
+		remembered, err := memory.Recall(time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		client, err := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(testToken), Remembered: remembered, Memory: memory})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for i := range reads {
+			wg.Go(func() {
+				if _, err := client.GetTask(context.Background(), testProject, fmt.Sprintf("t%d", i)); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	run()
+	learning := fake.ThrottledRequests()
+	if learning == 0 {
+		t.Fatal("the first run was never throttled: it learned nothing")
+	}
+	if limits, _ := memory.Recall(time.Now()); len(limits) != 1 || limits[0] != (budget.Limit{Count: 8, Window: time.Second}) {
+		t.Fatalf("remembered %v, want 8 per second", limits)
+	}
+	// The next window, so that the first run's requests do not count.
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+	run()
+	if again := fake.ThrottledRequests() - learning; again != 0 {
+		t.Fatalf("the second run was throttled %d times: it did not start paced", again)
 	}
 }

@@ -38,6 +38,18 @@ type Config struct {
 	RetryWaitMin, RetryWaitMax time.Duration
 	// RequestTimeout bounds each attempt; zero means DefaultRequestTimeout.
 	RequestTimeout time.Duration
+
+	// Remembered are limits an earlier run learned from 429s: the budget
+	// keeps to them from the first request.
+	Remembered []budget.Limit
+	// Memory, when set, records the limits every stated 429 teaches, for the
+	// next run. Failing to record them is logged, never an error.
+	Memory LimitMemory
+}
+
+// LimitMemory records learned limits between runs (budget.FileMemory).
+type LimitMemory interface {
+	Remember(limits []budget.Limit, now time.Time) error
 }
 
 // Client reads KPS tasks. It is safe for concurrent use, and one provider
@@ -75,7 +87,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	return &Client{
 		endpoint: cfg.Endpoint, secrets: masker(cfg.Auth.Secrets()), authHint: cfg.Auth.UnauthorizedHint(), userAgent: cfg.UserAgent, timeout: timeout,
-		http: newRetryingClient(newHTTPClient(cfg.Auth, cfg.Insecure, timeout), cfg.MaxRetries, waitMin, max(waitMin, waitMax)),
+		http: newRetryingClient(newHTTPClient(cfg, timeout), cfg.MaxRetries, waitMin, max(waitMin, waitMax)),
 	}, nil
 }
 
@@ -83,14 +95,14 @@ func New(cfg Config) (*Client, error) {
 // authorised, logged, bounded by timeout, never following a redirect. It
 // honours HTTPS_PROXY and NO_PROXY, and SSL_CERT_FILE and SSL_CERT_DIR
 // through Go's system certificate pool, as every Go program does.
-func newHTTPClient(auth Authorizer, insecure bool, timeout time.Duration) *http.Client {
+func newHTTPClient(cfg Config, timeout time.Duration) *http.Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.Proxy = http.ProxyFromEnvironment
 	// Terraform runs ten operations at once by default; the standard two idle
 	// connections per host would close and reopen (and, over TLS, handshake
 	// again) most of them on every read.
 	transport.MaxIdleConnsPerHost = maxIdleConnsPerHost
-	if insecure {
+	if cfg.Insecure {
 		transport.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for it with insecure = true
 	}
 	// From the top: the budget holds each attempt until its turn; then it is
@@ -99,8 +111,10 @@ func newHTTPClient(auth Authorizer, insecure bool, timeout time.Duration) *http.
 	// alone, not the wait for the budget).
 	var rt http.RoundTripper = attemptTimeoutTransport{timeout: timeout, next: writeTracingTransport{next: transport}}
 	rt = loggingTransport{next: rt}
-	rt = authorizingTransport{auth: auth, next: rt}
-	rt = budgetTransport{budget: budget.NewShared(), next: rt}
+	rt = authorizingTransport{auth: cfg.Auth, next: rt}
+	shared := budget.NewShared()
+	shared.Recall(cfg.Remembered)
+	rt = budgetTransport{budget: shared, memory: cfg.Memory, next: rt}
 	return &http.Client{
 		Transport: rt,
 		// A redirect would carry credentials to whatever host it names. The

@@ -36,6 +36,9 @@ plugin_cache_dir = "/nonexistent/cache"
 	t.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(t.TempDir(), "missing.tfrc"))
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_CLI_ARGS_plan", "-refresh=false -lock-timeout=nonsense")
+	// Isolate points the cache at its folder, which is gone after this test:
+	// the suite's own is restored then.
+	t.Setenv("XDG_CACHE_HOME", os.Getenv("XDG_CACHE_HOME"))
 	if err := tfrun.Isolate(t.TempDir()); err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,10 @@ func (p *kpsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	memory, remembered := recallLimits(ctx, cfg.endpoint.String(), cfg.projectID)
 	client, err := kps.New(kps.Config{
+		Remembered:   remembered,
+		Memory:       memory,
 		Endpoint:     cfg.endpoint,
 		Auth:         &cfg.credentials,
 		Insecure:     cfg.insecure,

@@ -18,8 +18,13 @@ import (
 // its own, plays no part), and unsets the variables that change what a CLI
 // does or prints (TF_LOG, TF_CLI_ARGS, TF_VAR_*, ...). It also tells the test
 // harness which registry the CLI under test resolves the provider to, when
-// the environment does not. TestMain calls it before any test runs.
+// the environment does not, and gives the provider a cache directory in dir,
+// so that the limits it remembers between runs (budget.FileMemory) are the
+// tests' own. TestMain calls it before any test runs.
 func Isolate(dir string) error {
+	if err := os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache")); err != nil {
+		return err
+	}
 	config := filepath.Join(dir, "terraformrc")
 	if err := os.WriteFile(config, []byte("# The tests' own CLI configuration: empty on purpose.\n"), 0o600); err != nil {
 		return err

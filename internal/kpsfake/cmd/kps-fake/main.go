@@ -57,7 +57,7 @@ func (e ecsFlags) String() string { return fmt.Sprint(map[string]kpsfake.ECS(e))
 func (e ecsFlags) Set(v string) error {
 	parts := strings.Split(v, ",")
 	if parts[0] == "" {
-		return errors.New("want ID,OPTION=VALUE,...")
+		return errors.New("want an ID, then OPTION=VALUE pairs, separated by commas")
 	}
 	var server kpsfake.ECS
 	for _, opt := range parts[1:] {
