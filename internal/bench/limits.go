@@ -48,8 +48,8 @@ func (b *bench) limits(ctx context.Context, o options) error {
 
 	// Reads against a long window: 50 go at once, then the window must pass.
 	fake := kpsfake.New(benchToken, kpsfake.WithLimiter(kpsfake.FixedWindow(o.windowLimit, 10*time.Second), true))
-	addEndedTasks(fake, "t", o.windowReads)
-	if err := b.ws.WriteConfig(counted("data \"kps_keypair_task\"", "t", o.windowReads)); err != nil {
+	addEndedTasks(fake, o.windowReads)
+	if err := b.ws.WriteConfig(readsConfig(o.windowReads)); err != nil {
 		return err
 	}
 	windows := (o.windowReads - 1) / o.windowLimit
@@ -60,8 +60,8 @@ func (b *bench) limits(ctx context.Context, o options) error {
 
 	// Reads at the per-second limit.
 	fake = kpsfake.New(benchToken, kpsfake.WithRateLimit(o.rateLimit))
-	addEndedTasks(fake, "t", o.reads)
-	if err := b.ws.WriteConfig(counted("data \"kps_keypair_task\"", "t", o.reads)); err != nil {
+	addEndedTasks(fake, o.reads)
+	if err := b.ws.WriteConfig(readsConfig(o.reads)); err != nil {
 		return err
 	}
 	if err := b.limited(ctx, fake, fmt.Sprintf("%d reads, fixed window", o.reads), perSecond,

@@ -36,6 +36,8 @@ type options struct {
 	// windowLimit requests per 10 s, against which windowReads reads run.
 	windowLimit, windowReads int
 	reads                    int
+	// sharedWaits run at once under sharedRate requests a second, then with no limit.
+	sharedWaits, sharedRate int
 	// rememberedReads are planned right after a plan that learned the limit.
 	rememberedReads int
 	// associations are started in one apply under associationRate requests a second.
@@ -55,6 +57,8 @@ func main() {
 	flag.IntVar(&o.rateLimit, "rate", 8, "requests per second the rate-limited stand-in allows")
 	flag.IntVar(&o.waits, "waits", 40, "waits to run against the rate-limited stand-in")
 	flag.IntVar(&o.reads, "reads", 300, "reads to run against the rate-limited stand-in")
+	flag.IntVar(&o.sharedWaits, "shared-waits", 40, "task waits to run at once, sharing one poller")
+	flag.IntVar(&o.sharedRate, "shared-rate", 4, "requests per second the stand-in allows for the shared waits")
 	flag.IntVar(&o.rememberedReads, "remembered-reads", 30, "reads to plan right after a plan that learned the limit")
 	flag.IntVar(&o.windowLimit, "window-limit", 50, "requests per 10 s the long-window stand-in allows")
 	flag.IntVar(&o.windowReads, "window-reads", 150, "reads to run against the long-window stand-in")
@@ -132,14 +136,21 @@ func run(ctx context.Context, o options) error {
 		if err := b.associations(ctx, o.associations, o.associationRate); err != nil {
 			return err
 		}
+		fmt.Printf("\n## Waits sharing one poller\n\n")
+		fmt.Println("| scenario | limit | requests | per wait | answered 429 | last end seen after (at most) | failures |")
+		fmt.Println("|---|---|---|---|---|---|---|")
+		for _, rate := range []int{o.sharedRate, 0} {
+			if err := b.sharedWaits(ctx, o.sharedWaits, rate); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
 
-// counted is a configuration of the kps provider, configured from the
-// environment, with count instances of kind (a data source or resource type)
-// whose task IDs are prefix0, prefix1, ...
-func counted(kind, prefix string, count int) string {
+// readsConfig is a configuration of the kps provider, configured from the
+// environment, with n kps_keypair_task data sources reading t0 ... t<n-1>.
+func readsConfig(n int) string {
 	return fmt.Sprintf(`
 terraform {
   required_providers {
@@ -147,17 +158,17 @@ terraform {
   }
 }
 provider "kps" {}
-%s "t" {
+data "kps_keypair_task" "t" {
   count   = %d
-  task_id = "%s${count.index}"
+  task_id = "t${count.index}"
 }
-`, kind, count, prefix)
+`, n)
 }
 
-// addEndedTasks scripts tasks prefix0 ... prefix<n-1>, each already ended.
-func addEndedTasks(fake *kpsfake.Server, prefix string, n int) {
+// addEndedTasks scripts tasks t0 ... t<n-1>, each already ended.
+func addEndedTasks(fake *kpsfake.Server, n int) {
 	for i := range n {
-		fake.AddTask(benchProject, fmt.Sprintf("%s%d", prefix, i), kpsfake.Task{ServerID: "s", Timeline: []kpsfake.Step{{Status: "SUCCESS_RESET"}}})
+		fake.AddTask(benchProject, fmt.Sprintf("t%d", i), kpsfake.Task{ServerID: "s", Timeline: []kpsfake.Step{{Status: "SUCCESS_RESET"}}})
 	}
 }
 

@@ -17,7 +17,7 @@ func (b *bench) reads(ctx context.Context, o options) error {
 	fmt.Println("|---|---|---|---|---|---|---|")
 	for _, n := range o.sizes {
 		fake := kpsfake.New(benchToken, kpsfake.WithLatency(o.latency))
-		addEndedTasks(fake, "t", n)
+		addEndedTasks(fake, n)
 		endpoint, stop, err := kpsfake.ServeLoopback(ctx, fake)
 		if err != nil {
 			return err
@@ -38,7 +38,7 @@ resource "terraform_data" "t" {
 			return fmt.Errorf("floor plan for N=%d: %w\n%s", n, err, out)
 		}
 
-		if err := b.ws.WriteConfig(counted("data \"kps_keypair_task\"", "t", n)); err != nil {
+		if err := b.ws.WriteConfig(readsConfig(n)); err != nil {
 			stop()
 			return err
 		}

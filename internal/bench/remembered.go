@@ -15,8 +15,8 @@ import (
 // is, starts paced. The row is the second plan's.
 func (b *bench) rememberedLimit(ctx context.Context, n, rate int) error {
 	fake := kpsfake.New(benchToken, kpsfake.WithRateLimit(rate))
-	addEndedTasks(fake, "t", n)
-	if err := b.ws.WriteConfig(counted("data \"kps_keypair_task\"", "t", n)); err != nil {
+	addEndedTasks(fake, n)
+	if err := b.ws.WriteConfig(readsConfig(n)); err != nil {
 		return err
 	}
 	endpoint, stop, err := kpsfake.ServeLoopback(ctx, fake)

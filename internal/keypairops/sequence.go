@@ -45,6 +45,9 @@ type Runner struct {
 	Progress Progress
 	// Locks, when set, keeps to one sequence at a time per server.
 	Locks *ServerLocks
+	// Poller, when set, shares the waits' polling with the other waits of
+	// the process (see wait.Poller); without it they read for themselves.
+	Poller *wait.Poller
 }
 
 // Outcome is a task that succeeded.
@@ -95,9 +98,9 @@ func (r Runner) Run(ctx context.Context, op Operation) (Outcome, error) {
 			observer(ctx, status, elapsed)
 		}
 	}
-	res, err := w.Wait(ctx, func(ctx context.Context) (kps.Task, error) {
-		return r.Client.GetTask(ctx, r.Project, started.ID)
-	})
+	read, leave := r.taskReader(started.ID)
+	res, err := w.Wait(ctx, read)
+	leave()
 	if err != nil {
 		return Outcome{}, &StartedError{TaskID: started.ID, ServerID: server, LastStatus: lastStatus, Err: err}
 	}
@@ -119,9 +122,9 @@ func (r Runner) untilIdle(ctx context.Context, server string) error {
 		},
 		TransientError: r.Progress.Task.TransientError,
 	}
-	out, err := wait.Poll(ctx, w, wait.ForServerTasks(server,
-		func(ctx context.Context) ([]kps.ListedTask, error) { return r.Client.RunningTasks(ctx, r.Project) },
-		func(ctx context.Context, id string) (kps.Task, error) { return r.Client.GetTask(ctx, r.Project, id) }))
+	list, read, leave := r.serverReaders()
+	out, err := wait.Poll(ctx, w, wait.ForServerTasks(server, list, read))
+	leave()
 	if err != nil {
 		return &IdleWaitError{ServerID: server, Err: err}
 	}
@@ -131,6 +134,25 @@ func (r Runner) untilIdle(ctx context.Context, server string) error {
 		}
 	}
 	return nil
+}
+
+// taskReader reads a task for a wait: through the poller when there is one.
+func (r Runner) taskReader(taskID string) (wait.ReadFunc, func()) {
+	if r.Poller != nil {
+		return r.Poller.Task(taskID)
+	}
+	return func(ctx context.Context) (kps.Task, error) { return r.Client.GetTask(ctx, r.Project, taskID) }, func() {}
+}
+
+// serverReaders list the running tasks and read one by ID for a server
+// wait: through the poller when there is one.
+func (r Runner) serverReaders() (wait.ListFunc, wait.ReadByIDFunc, func()) {
+	if r.Poller != nil {
+		return r.Poller.Server()
+	}
+	return func(ctx context.Context) ([]kps.ListedTask, error) { return r.Client.RunningTasks(ctx, r.Project) },
+		func(ctx context.Context, id string) (kps.Task, error) { return r.Client.GetTask(ctx, r.Project, id) },
+		func() {}
 }
 
 // start sends op, at most MaxSends times. A send that fails in a way that

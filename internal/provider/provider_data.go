@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -11,6 +12,7 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
+	"github.com/kpsops/terraform-provider-kps/internal/wait"
 )
 
 // providerData is what Configure hands every data source and resource: one
@@ -21,6 +23,10 @@ type providerData struct {
 	// projectFinder asks IAM for the region's project, once, when no
 	// project_id is set anywhere; nil otherwise.
 	projectFinder *huaweiauth.ProjectFinder
+	// pollers share the polling of every wait in one project (see
+	// wait.Poller), created as projects are first waited in.
+	pollersMu sync.Mutex
+	pollers   map[string]*wait.Poller
 	// serverLocks keeps the resources that start tasks to one at a time per
 	// server in this provider process.
 	serverLocks *keypairops.ServerLocks
@@ -94,4 +100,23 @@ func itOrThey(n int) string {
 		return "it comes"
 	}
 	return "they come"
+}
+
+// pollerFor is the poller every wait in project shares.
+func (d *providerData) pollerFor(client *kps.Client, project string) *wait.Poller {
+	d.pollersMu.Lock()
+	defer d.pollersMu.Unlock()
+	if d.pollers == nil {
+		d.pollers = map[string]*wait.Poller{}
+	}
+	p, ok := d.pollers[project]
+	if !ok {
+		p = wait.NewPoller(
+			func(ctx context.Context) ([]kps.ListedTask, error) { return client.RunningTasks(ctx, project) },
+			func(ctx context.Context, taskID string) (kps.Task, error) {
+				return client.GetTask(ctx, project, taskID)
+			})
+		d.pollers[project] = p
+	}
+	return p
 }

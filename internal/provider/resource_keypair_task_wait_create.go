@@ -32,9 +32,9 @@ func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.Creat
 
 	taskID := plan.TaskID.ValueString()
 	ctx = tflog.SetField(ctx, "task_id", taskID)
-	res, err := waiter.Wait(ctx, func(ctx context.Context) (kps.Task, error) {
-		return client.GetTask(ctx, project, taskID)
-	})
+	read, leave := r.data.pollerFor(client, project).Task(taskID)
+	res, err := waiter.Wait(ctx, read)
+	leave()
 	if err != nil {
 		summary, detail := describeWaitError("KPS task "+taskID, project, waiter.Timeout, err)
 		resp.Diagnostics.AddError(summary, detail)

@@ -34,12 +34,9 @@ func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.Creat
 
 	serverID := plan.ServerID.ValueString()
 	ctx = tflog.SetField(ctx, "server_id", serverID)
-	refresh := wait.ForServerTasks(serverID,
-		func(ctx context.Context) ([]kps.ListedTask, error) { return client.RunningTasks(ctx, project) },
-		func(ctx context.Context, taskID string) (kps.Task, error) {
-			return client.GetTask(ctx, project, taskID)
-		})
-	out, err := wait.Poll(ctx, waiter, refresh)
+	list, read, leave := r.data.pollerFor(client, project).Server()
+	out, err := wait.Poll(ctx, waiter, wait.ForServerTasks(serverID, list, read))
+	leave()
 	what := "the KPS tasks of server " + serverID
 	if err != nil {
 		summary, detail := describeWaitError(what, project, waiter.Timeout, err)

@@ -161,7 +161,7 @@ func (d *providerData) runStart(ctx context.Context, client *kps.Client, project
 	server := op.ServerID()
 	ctx = tflog.SetField(ctx, "server_id", server)
 	runner := keypairops.Runner{
-		Client: client, Project: project, Locks: d.serverLocks,
+		Client: client, Project: project, Locks: d.serverLocks, Poller: d.pollerFor(client, project),
 		Waiter: wait.Waiter{Clock: wait.RealClock{}, Schedule: wait.NewSchedule(interval), Timeout: timeout},
 		Progress: keypairops.Progress{
 			ServerBusy: func(ctx context.Context, running string) {

@@ -1,0 +1,291 @@
+package wait
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
+)
+
+// taskTable is an in-memory API for the poller's tests: tasks that run from
+// a start time to an end, a running list, reads by ID, and counts of both.
+type taskTable struct {
+	mu      sync.Mutex
+	start   time.Time
+	tasks   map[string]*fakeTask
+	lists   int
+	reads   map[string]int
+	listErr []error // the next lists fail with these, one each
+	latency time.Duration
+}
+
+type fakeTask struct {
+	from, end time.Duration // since start; end 0: runs for ever
+	final     string
+	purged    bool
+}
+
+func newTaskTable() *taskTable {
+	return &taskTable{start: time.Now(), tasks: map[string]*fakeTask{}, reads: map[string]int{}, latency: 20 * time.Millisecond}
+}
+
+func (tt *taskTable) add(id string, from, end time.Duration, final string) {
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	tt.tasks[id] = &fakeTask{from: from, end: end, final: final}
+}
+
+func (tt *taskTable) list(context.Context) ([]kps.ListedTask, error) {
+	time.Sleep(tt.latency)
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	tt.lists++
+	if len(tt.listErr) > 0 {
+		err := tt.listErr[0]
+		tt.listErr = tt.listErr[1:]
+		return nil, err
+	}
+	now := time.Since(tt.start)
+	var out []kps.ListedTask
+	for id, t := range tt.tasks {
+		if now >= t.from && (t.end == 0 || now < t.end) {
+			out = append(out, kps.ListedTask{ID: id, Operation: "RESET", ServerID: "srv"})
+		}
+	}
+	return out, nil
+}
+
+func (tt *taskTable) read(_ context.Context, id string) (kps.Task, error) {
+	time.Sleep(tt.latency)
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	tt.reads[id]++
+	t := tt.tasks[id]
+	if t == nil || t.purged {
+		return kps.Task{}, &kps.ResponseError{StatusCode: 400, ErrorCode: "KPS.0404"}
+	}
+	status := "RUNNING_RESET"
+	if now := time.Since(tt.start); t.end != 0 && now >= t.end {
+		status = t.final
+	}
+	return kps.Task{ID: id, ServerID: "srv", Status: kps.ParseStatus(status)}, nil
+}
+
+func (tt *taskTable) counts() (lists, reads int) {
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	for _, n := range tt.reads {
+		reads += n
+	}
+	return tt.lists, reads
+}
+
+// sharedWaiter polls at most every second, on the real clock (virtual in
+// synctest).
+var sharedWaiter = Waiter{Clock: RealClock{}, Schedule: NewSchedule(time.Second), Timeout: time.Minute}
+
+// waitShared waits for id through p, and reports when it saw the end.
+func waitShared(ctx context.Context, p *Poller, id string) (Result, error) {
+	read, leave := p.Task(id)
+	defer leave()
+	return sharedWaiter.Wait(ctx, read)
+}
+
+// TestPollerSharesRounds: 40 waits on tasks ending over 3 to 14.7 s cost
+// about one list a round plus one read per task, and each sees its task end,
+// with the right status, at most a round (a poll interval) later than it
+// would alone: two poll intervals, and the rounds' own time.
+func TestPollerSharesRounds(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tt := newTaskTable()
+		const n = 40
+		for i := range n {
+			final := "SUCCESS_RESET"
+			if i%7 == 0 {
+				final = "FAILED_RESET"
+			}
+			tt.add(fmt.Sprintf("t%d", i), 0, 3*time.Second+time.Duration(i)*300*time.Millisecond, final)
+		}
+		p := NewPoller(tt.list, tt.read)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				id := fmt.Sprintf("t%d", i)
+				res, err := waitShared(t.Context(), p, id)
+				if err != nil {
+					t.Errorf("%s: %v", id, err)
+					return
+				}
+				end := tt.tasks[id].end
+				if late := res.CompletedAt.Sub(tt.start) - end; late < 0 || late > 2*time.Second+300*time.Millisecond {
+					t.Errorf("%s ended at %s and was seen %s later", id, end, late)
+				}
+				if res.Task.Status.Raw != tt.tasks[id].final {
+					t.Errorf("%s: status %s, want %s", id, res.Task.Status.Raw, tt.tasks[id].final)
+				}
+			})
+		}
+		wg.Wait()
+		lists, reads := tt.counts()
+		t.Logf("%d waits: %d lists, %d reads by ID (%.2f requests a wait)", n, lists, reads, float64(lists+reads)/n)
+		if reads > n+n/4 || lists+reads > 2*n {
+			t.Fatalf("%d lists and %d reads for %d waits: want about one read a task and a list a round", lists, reads, n)
+		}
+	})
+}
+
+// TestPollerAloneReadsByID: a single wait never lists; it reads its task.
+func TestPollerAloneReadsByID(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tt := newTaskTable()
+		tt.add("solo", 0, 2500*time.Millisecond, "SUCCESS_RESET")
+		p := NewPoller(tt.list, tt.read)
+		res, err := waitShared(t.Context(), p, "solo")
+		if err != nil || res.Task.Status.Raw != "SUCCESS_RESET" {
+			t.Fatalf("%+v, %v", res, err)
+		}
+		if lists, reads := tt.counts(); lists != 0 || reads != res.Polls {
+			t.Fatalf("%d lists, %d reads for %d polls: a wait alone reads by ID", lists, reads, res.Polls)
+		}
+	})
+}
+
+// TestPollerLateTaskIsNotReadByID: a task that joins (is started) after a
+// round's list was sent is not read by ID in that round: it waits for a
+// round whose list was sent after it joined.
+func TestPollerLateTaskIsNotReadByID(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tt := newTaskTable()
+		tt.latency = 500 * time.Millisecond // a long round
+		tt.add("early", 0, 0, "")
+		tt.add("other", 0, 0, "")
+		tt.add("late", 200*time.Millisecond, 3*time.Second, "SUCCESS_RESET")
+		p := NewPoller(tt.list, tt.read)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		for _, id := range []string{"early", "other"} {
+			go func() { _, _ = waitShared(ctx, p, id) }()
+		}
+		time.Sleep(100 * time.Millisecond) // a round is in flight
+		res, err := waitShared(ctx, p, "late")
+		if err != nil || res.Task.Status.Raw != "SUCCESS_RESET" {
+			t.Fatalf("%+v, %v", res, err)
+		}
+		tt.mu.Lock()
+		defer tt.mu.Unlock()
+		if tt.reads["late"] != 1 {
+			t.Fatalf("late was read by ID %d times: want only its final read", tt.reads["late"])
+		}
+	})
+}
+
+// TestPollerPurgedAndFailingList: a list that fails for a round delays the
+// waits, which go on; a task purged before its final read ends only its own
+// wait, with the read's error.
+func TestPollerPurgedAndFailingList(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tt := newTaskTable()
+		tt.listErr = []error{&kps.ResponseError{StatusCode: 503}, &kps.ResponseError{StatusCode: 503}}
+		tt.add("ok", 0, 2*time.Second, "SUCCESS_RESET")
+		tt.add("gone", 0, 2*time.Second, "SUCCESS_RESET")
+		// Purged just before it ends: listed as running until then, and gone when read.
+		time.AfterFunc(1900*time.Millisecond, func() { tt.mu.Lock(); tt.tasks["gone"].purged = true; tt.mu.Unlock() })
+		p := NewPoller(tt.list, tt.read)
+		errs := map[string]error{}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for _, id := range []string{"ok", "gone"} {
+			wg.Go(func() {
+				_, err := waitShared(t.Context(), p, id)
+				mu.Lock()
+				errs[id] = err
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		if errs["ok"] != nil || !kps.IsNotFound(errs["gone"]) {
+			t.Fatalf("errors %v: want ok to succeed and gone to end with not found", errs)
+		}
+	})
+}
+
+// TestPollerInterruptOneWait: Ctrl-C of one wait ends it at once; the
+// others go on and end as they would.
+func TestPollerInterruptOneWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tt := newTaskTable()
+		tt.add("a", 0, 3*time.Second, "SUCCESS_RESET")
+		tt.add("b", 0, 3*time.Second, "SUCCESS_RESET")
+		tt.add("stuck", 0, 0, "")
+		p := NewPoller(tt.list, tt.read)
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(1500*time.Millisecond, cancel)
+		var interrupted error
+		var wg sync.WaitGroup
+		wg.Go(func() { _, interrupted = waitShared(ctx, p, "stuck") })
+		for _, id := range []string{"a", "b"} {
+			wg.Go(func() {
+				if res, err := waitShared(t.Context(), p, id); err != nil || res.Task.Status.Raw != "SUCCESS_RESET" {
+					t.Errorf("%s: %+v, %v", id, res, err)
+				}
+			})
+		}
+		wg.Wait()
+		var ie *InterruptedError
+		if !errors.As(interrupted, &ie) || ie.Waited > 1600*time.Millisecond {
+			t.Fatalf("the cancelled wait: %v", interrupted)
+		}
+	})
+}
+
+// TestPollerServerWaitShares: a server wait and five task waits share
+// rounds: the server wait's lists are the rounds' lists, and it sees every
+// task of the server end.
+func TestPollerServerWaitShares(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tt := newTaskTable()
+		const n = 5
+		for i := range n {
+			tt.add(fmt.Sprintf("t%d", i), 0, 2*time.Second+time.Duration(i)*250*time.Millisecond, "SUCCESS_RESET")
+		}
+		p := NewPoller(tt.list, tt.read)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		polls := 0
+		for i := range n {
+			wg.Go(func() {
+				res, err := waitShared(t.Context(), p, fmt.Sprintf("t%d", i))
+				if err != nil {
+					t.Error(err)
+				}
+				mu.Lock()
+				polls += res.Polls
+				mu.Unlock()
+			})
+		}
+		list, read, leave := p.Server()
+		out, err := Poll(t.Context(), sharedWaiter, ForServerTasks("srv", list, read))
+		leave()
+		wg.Wait()
+		if err != nil || len(out.Value) != n {
+			t.Fatalf("%+v, %v", out.Value, err)
+		}
+		for _, task := range out.Value {
+			if task.Status != "SUCCESS_RESET" {
+				t.Fatalf("%+v: every task's end is known", out.Value)
+			}
+		}
+		// Alone, each task wait would read by ID at each poll, and the
+		// server wait list at each of its own.
+		lists, reads := tt.counts()
+		t.Logf("%d lists and %d reads for %d polls", lists, reads, polls+out.Polls)
+		if 10*(lists+reads) > 6*(polls+out.Polls) {
+			t.Fatalf("%d lists and %d reads for %d polls: the waits did not share", lists, reads, polls+out.Polls)
+		}
+	})
+}
