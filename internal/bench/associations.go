@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -60,12 +61,19 @@ resource "kps_keypair_association" "fleet" {
 	if runErr != nil && failures == 0 {
 		return fmt.Errorf("associations: %w\n%s", runErr, out)
 	}
-	bound := 0
+	bound, starts, reads := 0, 0, 0
 	for i := range n {
-		if e, _ := fake.ECS(benchProject, fmt.Sprintf("srv-%d", i)); e.Keypair == "kp-new" {
+		id := fmt.Sprintf("srv-%d", i)
+		if e, _ := fake.ECS(benchProject, id); e.Keypair == "kp-new" {
 			bound++
 		}
+		for _, st := range fake.StartRequests(benchProject, id) {
+			starts++
+			reads += fake.Requests(st.TaskID)
+		}
 	}
+	fmt.Fprintf(os.Stderr, "associations: %d lists, %d starts, %d reads of the tasks started\n",
+		fake.ListRequests("running-tasks")+fake.ListRequests("failed-tasks"), starts, reads)
 	requests, throttled := fake.TotalRequests(), fake.ThrottledRequests()
 	floor := time.Duration(n*requestsPerStart) * time.Second / time.Duration(rate)
 	fmt.Printf("\n## Starting tasks\n\n")

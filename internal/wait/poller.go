@@ -29,11 +29,14 @@ type Poller struct {
 	mu      sync.Mutex
 	members map[*member]bool
 	latest  *round // in flight, or the last one done
+	// ended holds the tasks a round read by ID and found ended, until
+	// their waits take it: no later round reads them again.
+	ended map[string]kps.Task
 }
 
 // NewPoller returns a poller that lists with list and reads by ID with read.
 func NewPoller(list ListFunc, read ReadByIDFunc) *Poller {
-	return &Poller{list: list, read: read, members: map[*member]bool{}}
+	return &Poller{list: list, read: read, members: map[*member]bool{}, ended: map[string]kps.Task{}}
 }
 
 type member struct {
@@ -62,6 +65,12 @@ type readResult struct {
 func (p *Poller) Task(taskID string) (ReadFunc, func()) {
 	m := p.join(taskID)
 	return func(ctx context.Context) (kps.Task, error) {
+		p.mu.Lock()
+		task, ended := p.ended[taskID]
+		p.mu.Unlock()
+		if ended {
+			return task, nil
+		}
 		r, alone, err := p.roundFor(ctx, m)
 		if err != nil {
 			return kps.Task{}, err
@@ -116,6 +125,12 @@ func (p *Poller) leave(m *member) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.members, m)
+	for other := range p.members {
+		if other.taskID == m.taskID {
+			return
+		}
+	}
+	delete(p.ended, m.taskID)
 }
 
 // roundFor finds the round that serves m now, starting one if need be, and
@@ -155,17 +170,38 @@ func (p *Poller) start(ctx context.Context) *round {
 	var tasks []string
 	for m := range p.members {
 		r.serves[m] = true
-		if m.taskID != "" {
+		if _, ended := p.ended[m.taskID]; m.taskID != "" && !ended {
 			tasks = append(tasks, m.taskID)
 		}
 	}
 	p.latest = r
-	go r.run(context.WithoutCancel(ctx), p.list, p.read, tasks)
+	go func() {
+		r.run(context.WithoutCancel(ctx), p.list, p.read, tasks)
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		for id, res := range r.reads {
+			if res.err == nil && res.task.Status.Terminal() && p.hasTask(id) {
+				p.ended[id] = res.task
+			}
+		}
+		close(r.done)
+	}()
 	return r
 }
 
+// hasTask reports whether a member waits for taskID. The caller holds p.mu.
+func (p *Poller) hasTask(taskID string) bool {
+	for m := range p.members {
+		if m.taskID == taskID {
+			return true
+		}
+	}
+	return false
+}
+
+// run lists, then reads by ID each of tasks that is not listed. The caller
+// closes r.done.
 func (r *round) run(ctx context.Context, list ListFunc, read ReadByIDFunc, tasks []string) {
-	defer close(r.done)
 	r.listed, r.err = list(ctx)
 	if r.err != nil {
 		return
