@@ -32,6 +32,9 @@ type Poller struct {
 	// ended holds the tasks a round read by ID and found ended, until
 	// their waits take it: no later round reads them again.
 	ended map[string]kps.Task
+	// listPages is how many pages the last list took, at the API's page
+	// size (see byID).
+	listPages int
 }
 
 // NewPoller returns a poller that lists with list and reads by ID with read.
@@ -175,10 +178,14 @@ func (p *Poller) start(ctx context.Context) *round {
 		}
 	}
 	p.latest = r
+	byID := p.byID(len(tasks))
 	go func() {
-		r.run(context.WithoutCancel(ctx), p.list, p.read, tasks)
+		r.run(context.WithoutCancel(ctx), p.list, p.read, tasks, byID)
 		p.mu.Lock()
 		defer p.mu.Unlock()
+		if !byID && r.err == nil {
+			p.listPages = max(1, (len(r.listed)+kps.ListPageSize-1)/kps.ListPageSize)
+		}
 		for id, res := range r.reads {
 			if res.err == nil && res.task.Status.Terminal() && p.hasTask(id) {
 				p.ended[id] = res.task
@@ -187,6 +194,23 @@ func (p *Poller) start(ctx context.Context) *round {
 		close(r.done)
 	}()
 	return r
+}
+
+// byID reports whether a round should read its tasks by ID rather than
+// list: when no server wait needs the list, and the list last took as many
+// pages as there are tasks to read (a project with thousands of running
+// tasks), reading each task costs no more. The list is read again once the
+// waits outnumber its pages. The caller holds p.mu.
+func (p *Poller) byID(tasks int) bool {
+	if p.listPages == 0 || tasks > p.listPages {
+		return false
+	}
+	for m := range p.members {
+		if m.taskID == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // hasTask reports whether a member waits for taskID. The caller holds p.mu.
@@ -199,10 +223,12 @@ func (p *Poller) hasTask(taskID string) bool {
 	return false
 }
 
-// run lists, then reads by ID each of tasks that is not listed. The caller
-// closes r.done.
-func (r *round) run(ctx context.Context, list ListFunc, read ReadByIDFunc, tasks []string) {
-	r.listed, r.err = list(ctx)
+// run lists, then reads by ID each of tasks that is not listed; or, byID,
+// reads every one of them by ID without listing. The caller closes r.done.
+func (r *round) run(ctx context.Context, list ListFunc, read ReadByIDFunc, tasks []string, byID bool) {
+	if !byID {
+		r.listed, r.err = list(ctx)
+	}
 	if r.err != nil {
 		return
 	}

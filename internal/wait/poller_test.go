@@ -289,3 +289,31 @@ func TestPollerServerWaitShares(t *testing.T) {
 		}
 	})
 }
+
+// TestPollerLongListReadsByID: in a project with thousands of running
+// tasks, a list takes more pages than reading each waited task by ID: after
+// one list, rounds read by ID. A server wait, which needs the list, lists.
+func TestPollerLongListReadsByID(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tt := newTaskTable()
+		for i := range 2500 {
+			tt.add(fmt.Sprintf("busy%d", i), 0, 0, "")
+		}
+		tt.add("a", 0, 5*time.Second, "SUCCESS_RESET")
+		tt.add("b", 0, 5*time.Second, "SUCCESS_RESET")
+		p := NewPoller(tt.list, tt.read)
+		var wg sync.WaitGroup
+		for _, id := range []string{"a", "b"} {
+			wg.Go(func() {
+				if res, err := waitShared(t.Context(), p, id); err != nil || res.Task.Status.Raw != "SUCCESS_RESET" {
+					t.Errorf("%s: %+v, %v", id, res, err)
+				}
+			})
+		}
+		wg.Wait()
+		lists, reads := tt.counts()
+		if lists > 1 || reads < 6 {
+			t.Fatalf("%d lists (of 3 pages each) and %d reads: after the first list, rounds read the two tasks by ID", lists, reads)
+		}
+	})
+}
