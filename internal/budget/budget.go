@@ -36,6 +36,9 @@ type Budget struct {
 	// the window of the 429 that taught a limit, to tell from how many the
 	// gateway accepted whether others spend the same quota.
 	calibration *calibration
+	// forgotten is the newest send trim dropped from the log: a span that
+	// reaches back before it cannot be counted whole.
+	forgotten time.Time
 }
 
 // send is one request this client sent, and what became of it.
@@ -220,7 +223,10 @@ func (b *Budget) throttledWithLimit(sentAt, now time.Time, l Limit) {
 	}
 	b.limits = append(b.limits, &known{Limit: l})
 	sort.Slice(b.limits, func(i, j int) bool { return b.limits[i].Window < b.limits[j].Window })
-	b.calibration = &calibration{limit: l, from: sentAt.Add(-l.Window), to: sentAt}
+	// The span is widened as every window is (see widen): the gateway
+	// counts arrivals, a little after the sends, and a burst of this
+	// client's own must not read as another client's share of the quota.
+	b.calibration = &calibration{limit: l, from: sentAt.Add(-widen(l.Window)), to: sentAt}
 }
 
 // settle records the outcome of the send made at sentAt.
@@ -261,6 +267,13 @@ func (b *Budget) calibrate() {
 		}
 	}
 	b.calibration = nil
+	// Sends of the window that were dropped from the log before the limit
+	// was known (a window longer than the log kept) cannot be counted: the
+	// client cannot tell its own burst from another's share, and keeps its
+	// whole share until a 429 says otherwise.
+	if b.forgotten.After(c.from) {
+		return
+	}
 	if ok < c.limit.Count {
 		b.share = max(minShare, float64(ok)/float64(c.limit.Count))
 	}
@@ -294,13 +307,18 @@ func (b *Budget) sentBetween(from, to time.Time) int {
 // beyond the largest count. Reslicing is enough: the next append that grows
 // the log copies only what is kept.
 func (b *Budget) trim(now time.Time) {
-	keep := time.Second // the fallback's measure looks one second back
+	// The fallback's measure looks one second back; the calibration of a
+	// first 429 of a per-second limit looks one widened second back.
+	keep := widen(time.Second)
 	for _, l := range b.limits {
 		_, span := b.allowance(l.Limit)
 		keep = max(keep, span, widen(l.Window))
 	}
-	drop := sort.Search(len(b.sends), func(i int) bool { return now.Sub(b.sends[i].at) <= keep })
-	b.sends = b.sends[max(drop, len(b.sends)-maxLog):]
+	drop := max(sort.Search(len(b.sends), func(i int) bool { return now.Sub(b.sends[i].at) <= keep }), len(b.sends)-maxLog)
+	if drop > 0 {
+		b.forgotten = later(b.forgotten, b.sends[drop-1].at)
+	}
+	b.sends = b.sends[drop:]
 }
 
 // Recall makes limits known as if a 429 had stated them, without the

@@ -161,3 +161,51 @@ func TestSpentQuotaFailsAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestBudgetOwnBurstIsNotAShare: a client alone on a quota, whose first
+// accepted request the gateway still counts (it sees arrivals a little
+// after the client sends them) when the 429 that teaches the limit comes,
+// keeps its whole share: its own burst is no sign of another client.
+func TestBudgetOwnBurstIsNotAShare(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b := New()
+	limit := Limit{Count: 8, Window: time.Second}
+	sends := []time.Duration{0}
+	for i := range 8 {
+		sends = append(sends, 500*time.Millisecond+time.Duration(i)*time.Millisecond*60)
+	}
+	// The 9th request goes 1.01 s after the first: by the client's clock the
+	// first is out of the window; by the gateway's, 15 ms behind, it is in.
+	sends[8] = time.Second + 10*time.Millisecond
+	for i, at := range sends {
+		sentAt := t0.Add(at)
+		if _, ok := b.Reserve(sentAt); !ok {
+			t.Fatalf("request %d held back before any 429", i)
+		}
+		b.Observe(sentAt, sentAt.Add(15*time.Millisecond), Outcome{Throttled: i == 8, Stated: i == 8, Limit: limit})
+	}
+	if share := b.Share(); share != 1 {
+		t.Fatalf("share %.3f after a 429 to a burst of its own, want 1", share)
+	}
+}
+
+// TestBudgetOwnLongWindowIsNotAShare: the first 429 of a 5-minute quota,
+// after this client alone sent 200 requests over two minutes, finds most of
+// them gone from its log (kept for a second before any limit is known): it
+// cannot count them, and keeps its whole share rather than take the
+// quota's other 199 for another client's.
+func TestBudgetOwnLongWindowIsNotAShare(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b := New()
+	for i := range 201 {
+		sentAt := t0.Add(time.Duration(i) * 600 * time.Millisecond)
+		if _, ok := b.Reserve(sentAt); !ok {
+			t.Fatalf("request %d held back before any 429", i)
+		}
+		b.Observe(sentAt, sentAt.Add(10*time.Millisecond), Outcome{Throttled: i == 200, Stated: i == 200,
+			Limit: Limit{Count: 200, Window: 5 * time.Minute}})
+	}
+	if share := b.Share(); share != 1 {
+		t.Fatalf("share %.3f after its own 200 requests, want 1", share)
+	}
+}
