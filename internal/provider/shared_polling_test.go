@@ -1,0 +1,59 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+)
+
+// TestAccWaits_sharePolling: ten task waits and a server wait in one apply
+// share their polling: rounds list the running tasks for all of them, and
+// each task is read by its ID about once, for its end, where ten waits
+// polling alone read each task at every poll.
+func TestAccWaits_sharePolling(t *testing.T) {
+	api := newFakeAPI(t)
+	const n = 10
+	for i := range n {
+		api.AddTask(testProject, fmt.Sprintf("t%d", i), kpsfake.Task{ServerID: fmt.Sprintf("srv-%d", i), FromStart: true,
+			Timeline: []kpsfake.Step{{Status: "RUNNING_RESET"}, {At: 3*time.Second + time.Duration(i)*100*time.Millisecond, Status: "SUCCESS_RESET"}}})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config: api.providerConfig() + fmt.Sprintf(`
+resource "kps_keypair_task_wait" "w" {
+  count         = %d
+  task_id       = "t${count.index}"
+  poll_interval = "1s"
+}
+resource "kps_server_tasks_wait" "s" {
+  server_id     = "srv-0"
+  poll_interval = "1s"
+}
+`, n),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("kps_keypair_task_wait.w[9]", tfjsonpath.New("task_status"), knownvalue.StringExact("SUCCESS_RESET")),
+				statecheck.ExpectKnownValue("kps_server_tasks_wait.s", tfjsonpath.New("tasks"), knownvalue.ListExact([]knownvalue.Check{
+					serverTask("t0", "SUCCESS_RESET", "RESET"),
+				})),
+			},
+		}},
+	})
+	reads := 0
+	for i := range n {
+		reads += api.Requests(fmt.Sprintf("t%d", i))
+	}
+	lists := api.ListRequests("running-tasks")
+	t.Logf("%d lists and %d reads by ID for %d task waits and a server wait", lists, reads, n)
+	// Alone, each wait would read its task four or five times in 3 to 4 s.
+	if lists == 0 || reads > 2*n {
+		t.Fatalf("%d lists and %d reads by ID: the waits did not share their polling", lists, reads)
+	}
+}
