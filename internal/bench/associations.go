@@ -27,7 +27,7 @@ func (b *bench) associations(ctx context.Context, n, rate int) error {
 			TaskDuration: 3*time.Second + time.Duration(i)*2*time.Second/time.Duration(max(1, n-1)),
 		})
 	}
-	if err := b.ws.WriteConfig(fmt.Sprintf(`
+	endpoint, stop, err := b.serve(ctx, fake, fmt.Sprintf(`
 terraform {
   required_providers {
     kps = { source = "kpsops/kps" }
@@ -47,10 +47,7 @@ resource "kps_keypair_association" "fleet" {
     key  = var.key
   }
 }
-`, n)); err != nil {
-		return err
-	}
-	endpoint, stop, err := kpsfake.ServeLoopback(ctx, fake)
+`, n))
 	if err != nil {
 		return err
 	}

@@ -83,10 +83,7 @@ func (b *bench) sharedQuota(ctx context.Context, o options) error {
 	floor := addWaits(fake, "b", waits, parallelism, o.rateLimit)
 	// Both runs together: twice the waits at twice the parallelism.
 	floor = max(floor, waitsFloor(2*waits, 2*parallelism, o.rateLimit))
-	if err := b.ws.WriteConfig(waitsConfig(waits)); err != nil {
-		return err
-	}
-	endpoint, stop, err := kpsfake.ServeLoopback(ctx, fake)
+	endpoint, stop, err := b.serve(ctx, fake, waitsConfig(waits))
 	if err != nil {
 		return err
 	}

@@ -148,6 +148,15 @@ func run(ctx context.Context, o options) error {
 	return nil
 }
 
+// serve writes a scenario's configuration and serves its stand-in on
+// loopback until stop is called.
+func (b *bench) serve(ctx context.Context, fake *kpsfake.Server, config string) (endpoint string, stop func(), err error) {
+	if err := b.ws.WriteConfig(config); err != nil {
+		return "", nil, err
+	}
+	return kpsfake.ServeLoopback(ctx, fake)
+}
+
 // readsConfig is a configuration of the kps provider, configured from the
 // environment, with n kps_keypair_task data sources reading t0 ... t<n-1>.
 func readsConfig(n int) string {

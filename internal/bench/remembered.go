@@ -16,10 +16,7 @@ import (
 func (b *bench) rememberedLimit(ctx context.Context, n, rate int) error {
 	fake := kpsfake.New(benchToken, kpsfake.WithRateLimit(rate))
 	addEndedTasks(fake, n)
-	if err := b.ws.WriteConfig(readsConfig(n)); err != nil {
-		return err
-	}
-	endpoint, stop, err := kpsfake.ServeLoopback(ctx, fake)
+	endpoint, stop, err := b.serve(ctx, fake, readsConfig(n))
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func (b *bench) sharedWaits(ctx context.Context, n, rate int) error {
 			{Status: "RUNNING_RESET"}, {At: end, Status: "SUCCESS_RESET"},
 		}})
 	}
-	if err := b.ws.WriteConfig(fmt.Sprintf(`
+	endpoint, stop, err := b.serve(ctx, fake, fmt.Sprintf(`
 terraform {
   required_providers {
     kps = { source = "kpsops/kps" }
@@ -41,10 +41,7 @@ resource "kps_keypair_task_wait" "t" {
   task_id       = "s${count.index}"
   poll_interval = "2s"
 }
-`, n)); err != nil {
-		return err
-	}
-	endpoint, stop, err := kpsfake.ServeLoopback(ctx, fake)
+`, n))
 	if err != nil {
 		return err
 	}

@@ -18,13 +18,7 @@ import (
 // resource: the CLI asks the provider to stop, the wait ends at once with an
 // error saying it was interrupted, and nothing is saved.
 func TestAccWaits_interrupt(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("an acceptance test: set TF_ACC=1 (make test does)")
-	}
-	ws, err := tfrun.New(t.Context(), t.TempDir(), "github.com/kpsops/terraform-provider-kps")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := cliWorkspace(t)
 	for _, c := range []struct {
 		resource, config, message string
 		polls                     func(*fakeAPI) int
@@ -37,13 +31,7 @@ func TestAccWaits_interrupt(t *testing.T) {
 		t.Run(c.resource, func(t *testing.T) {
 			api := newFakeAPI(t)
 			api.addTask("stuck", "srv", "RUNNING_RESET")
-			err := ws.WriteConfig(`
-terraform {
-  required_providers {
-    kps = { source = "kpsops/kps" }
-  }
-}
-` + api.providerConfig() + fmt.Sprintf(`
+			err := ws.WriteConfig(requiredKPS + api.providerConfig() + fmt.Sprintf(`
 resource %q "w" {
   %s
   poll_interval = "1s"
@@ -56,6 +44,30 @@ resource %q "w" {
 		})
 	}
 }
+
+// cliWorkspace builds the provider and returns a workspace that runs the
+// CLI under test on it, for what the test harness cannot do (Ctrl-C). It
+// skips the test without TF_ACC, as the harness does.
+func cliWorkspace(t *testing.T) *tfrun.Workspace {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("an acceptance test: set TF_ACC=1 (make test does)")
+	}
+	ws, err := tfrun.New(t.Context(), t.TempDir(), "github.com/kpsops/terraform-provider-kps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
+// requiredKPS is the terraform block a workspace's configuration needs.
+const requiredKPS = `
+terraform {
+  required_providers {
+    kps = { source = "kpsops/kps" }
+  }
+}
+`
 
 // interruptApply starts an apply in ws, presses Ctrl-C once polls reports
 // three polls, and checks that the CLI stops with message and saves nothing

@@ -75,10 +75,7 @@ func (r *keypairAssociationResource) Update(ctx context.Context, req resource.Up
 func (r *keypairAssociationResource) associate(ctx context.Context, config tfsdk.Config, plan *keypairAssociationModel,
 	timeout time.Duration, diags *diag.Diagnostics,
 ) (string, keypairops.Outcome, error) {
-	client, project, d := r.data.clientFor(ctx, plan.ProjectID)
-	diags.Append(d...)
-	auth, d := plan.Auth.sent(ctx, config)
-	diags.Append(d...)
+	client, project, auth := r.data.startInputs(ctx, config, plan.ProjectID, plan.Auth, diags)
 	if diags.HasError() {
 		return project, keypairops.Outcome{}, nil
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
-	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
 )
 
 // TestAccKeypairAssociation_interrupted presses Ctrl-C on a real apply
@@ -16,23 +15,11 @@ import (
 // keeps its ID with the resource tainted. The next apply replaces it: it
 // waits for that task to end, then starts one more, never refused as busy.
 func TestAccKeypairAssociation_interrupted(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("an acceptance test: set TF_ACC=1 (make test does)")
-	}
-	ws, err := tfrun.New(t.Context(), t.TempDir(), "github.com/kpsops/terraform-provider-kps")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := cliWorkspace(t)
 	api := newFakeAPI(t)
 	const taskTime = 3 * time.Second
 	api.addServer("srv", kpsfake.ECS{TaskDuration: taskTime})
-	err = ws.WriteConfig(`
-terraform {
-  required_providers {
-    kps = { source = "kpsops/kps" }
-  }
-}
-` + api.associationConfig("kp-new", "  auth = {\n    type = \"keypair\"\n    key  = \""+strings.ReplaceAll(oldKey, "\n", `\n`)+"\"\n  }"))
+	err := ws.WriteConfig(requiredKPS + api.associationConfig("kp-new", "  auth = {\n    type = \"keypair\"\n    key  = \""+strings.ReplaceAll(oldKey, "\n", `\n`)+"\"\n  }"))
 	if err != nil {
 		t.Fatal(err)
 	}

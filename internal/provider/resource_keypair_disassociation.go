@@ -89,10 +89,7 @@ func (r *keypairDisassociationResource) Create(ctx context.Context, req resource
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultStartTimeout)
 	resp.Diagnostics.Append(diags...)
-	client, project, diags := r.data.clientFor(ctx, plan.ProjectID)
-	resp.Diagnostics.Append(diags...)
-	auth, diags := plan.Auth.sent(ctx, req.Config)
-	resp.Diagnostics.Append(diags...)
+	client, project, auth := r.data.startInputs(ctx, req.Config, plan.ProjectID, plan.Auth, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

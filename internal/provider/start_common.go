@@ -149,6 +149,18 @@ func finishCreate(ctx context.Context, resp *resource.CreateResponse, model any,
 	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
 }
 
+// startInputs are what every start needs first: the client and project,
+// and the auth to send, with key_wo read from the configuration.
+func (d *providerData) startInputs(ctx context.Context, config tfsdk.Config, projectOverride types.String, auth *authModel,
+	diags *diag.Diagnostics,
+) (*kps.Client, string, *kps.ServerAuth) {
+	client, project, d1 := d.clientFor(ctx, projectOverride)
+	diags.Append(d1...)
+	sent, d2 := auth.sent(ctx, config)
+	diags.Append(d2...)
+	return client, project, sent
+}
+
 // runStart runs op in project, waiting up to timeout in all, with progress
 // logged and earlier failures on the server added as warnings to diags.
 func (d *providerData) runStart(ctx context.Context, client *kps.Client, project string, op keypairops.Operation,
