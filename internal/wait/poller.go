@@ -89,7 +89,7 @@ func (p *Poller) Task(taskID string) (ReadFunc, func()) {
 // tasks themselves (a server wait), and the function that ends its
 // membership. A task the wait reads by ID after it left the list is taken
 // from the round that listed it, when the round read it already for a task
-// wait.
+// wait and found it ended.
 func (p *Poller) Server() (ListFunc, ReadByIDFunc, func()) {
 	m := p.join("")
 	list := func(ctx context.Context) ([]kps.ListedTask, error) {
@@ -106,9 +106,11 @@ func (p *Poller) Server() (ListFunc, ReadByIDFunc, func()) {
 		p.mu.Lock()
 		r := m.seen
 		p.mu.Unlock()
+		// Only an end is taken from the round: a task it found still
+		// pending is read afresh, as the wait reads it again until it ends.
 		if r != nil {
-			if res, ok := r.reads[taskID]; ok {
-				return res.task, res.err
+			if res, ok := r.reads[taskID]; ok && res.err == nil && res.task.Status.Terminal() {
+				return res.task, nil
 			}
 		}
 		return p.read(ctx, taskID)
