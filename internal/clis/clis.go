@@ -7,6 +7,7 @@ package clis
 
 import (
 	"context"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,13 +31,24 @@ type Pinned struct {
 	// WritableCopy builds in a writable copy of the module, as OpenTofu's
 	// build needs; the module cache is read-only.
 	WritableCopy bool
+	// Patch names a file in patches/ applied to the writable copy (with
+	// git apply, checked first) before the build.
+	Patch string
 }
 
-// The pinned CLIs: the oldest Terraform the provider claims, and the oldest
-// and newest OpenTofu that build here.
+// patches are the changes some CLIs need to build from the module proxy.
+//
+//go:embed patches/*.patch
+var patches embed.FS
+
+// The pinned CLIs: the oldest Terraform the provider claims, the newest
+// (the first with actions), and the oldest and newest OpenTofu that build here.
 var (
 	Terraform157 = Pinned{Name: "terraform", Module: "github.com/hashicorp/terraform", Version: "v1.5.7", Package: "."}
-	OpenTofu163  = Pinned{Name: "tofu", Module: "github.com/opentofu/opentofu", Version: "v1.6.3", Package: "./cmd/tofu",
+	// Terraform1143 builds without its remote-state backends (see the patch).
+	Terraform1143 = Pinned{Name: "terraform", Module: "github.com/hashicorp/terraform", Version: "v1.14.3", Package: ".",
+		LDFlags: "-X github.com/hashicorp/terraform/version.dev=no", WritableCopy: true, Patch: "terraform-v1.14.3-backends.patch"}
+	OpenTofu163 = Pinned{Name: "tofu", Module: "github.com/opentofu/opentofu", Version: "v1.6.3", Package: "./cmd/tofu",
 		LDFlags: "-X github.com/opentofu/opentofu/version.dev=no", WritableCopy: true}
 	OpenTofu1126 = Pinned{Name: "tofu", Module: "github.com/opentofu/opentofu", Version: "v1.12.6", Package: "./cmd/tofu",
 		LDFlags: "-X github.com/opentofu/opentofu/version.dev=no", WritableCopy: true}
@@ -83,6 +95,9 @@ func (p Pinned) Build(ctx context.Context, log io.Writer) (string, error) {
 			return "", fmt.Errorf("copying %s: %w", src, err)
 		}
 		src = tmp
+		if err := p.applyPatch(ctx, src, log); err != nil {
+			return "", err
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil { //nolint:gosec // a cache of programs to run
 		return "", err
@@ -102,6 +117,33 @@ func (p Pinned) Build(ctx context.Context, log io.Writer) (string, error) {
 	// Renamed only once whole, so that an interrupted build is not taken
 	// for a cached one.
 	return bin, os.Rename(partial, bin)
+}
+
+// applyPatch applies p.Patch, if any, to the copy in dir, checking first
+// that it applies whole: a release that moved what it changes fails here,
+// loudly, rather than building something else.
+func (p Pinned) applyPatch(ctx context.Context, dir string, log io.Writer) error {
+	if p.Patch == "" {
+		return nil
+	}
+	diff, err := patches.ReadFile("patches/" + p.Patch)
+	if err != nil {
+		return err
+	}
+	file := filepath.Join(dir, ".kps-build.patch")
+	if err := os.WriteFile(file, diff, 0o600); err != nil {
+		return err
+	}
+	for _, args := range [][]string{{"apply", "--check", file}, {"apply", file}} {
+		cmd := exec.CommandContext(ctx, "git", args...) //nolint:gosec // our own patch
+		cmd.Dir = dir
+		cmd.Stdout, cmd.Stderr = log, log
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("patch %s does not apply to %s (has the release moved what it changes?): %w", p.Patch, p, err)
+		}
+	}
+	fmt.Fprintf(log, "applied %s\n", p.Patch)
+	return nil
 }
 
 // moduleDir downloads module@version through the Go module proxy and

@@ -1,6 +1,7 @@
 // Command compat runs the whole acceptance suite under every CLI the provider
 // claims to support, and prints a table of the outcomes: the oldest Terraform
-// claimed (1.5.7), the Terraform on PATH, and the oldest and newest OpenTofu
+// claimed (1.5.7), the Terraform on PATH, the newest Terraform (1.14.3, the
+// first with actions), and the oldest and newest OpenTofu
 // that build here, each built from the Go module proxy into a cache outside
 // the repository (see internal/clis). Any failure fails it, and so does any
 // skip but one: a test of a feature the CLI is too old for (write-only
@@ -37,6 +38,7 @@ type target struct {
 var matrix = []target{
 	{"Terraform 1.5.7 (oldest claimed)", &clis.Terraform157},
 	{"Terraform on PATH", nil},
+	{"Terraform 1.14.3 (newest; actions)", &clis.Terraform1143},
 	{"OpenTofu 1.6.3 (oldest claimed)", &clis.OpenTofu163},
 	{"OpenTofu 1.12.6", &clis.OpenTofu1126},
 }
