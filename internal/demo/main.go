@@ -39,6 +39,8 @@ const (
 	// A task someone else started on the same server, whose ID the
 	// configuration does not know.
 	demoOtherTask = "5f0c6a1e-2b7d-4c1e-9a53-0d4e8f1b2c3d"
+	// The server the action rotates, when the CLI runs actions.
+	demoNewServer = "0b6c4a1e-7d2f-4e8a-9c3b-5f1d2e3a4b5c"
 	// The private key of the key pair the server has now, kp-2025.
 	demoKey = "-----BEGIN OPENSSH PRIVATE KEY-----\ndemo-key-of-kp-2025-not-a-secret\n-----END OPENSSH PRIVATE KEY-----"
 )
@@ -77,6 +79,15 @@ func run(accessKey bool) error {
 		return err
 	}
 	cli, _ := tfrun.Version(tfrun.CLI())
+	withActions := tfrun.HasActions(cli)
+	if withActions {
+		onCreate, err := os.ReadFile(filepath.Join("examples", "demo", "actions", "rotate_on_create.tf"))
+		if err != nil {
+			return err
+		}
+		config = append(append(config, '\n'), onCreate...)
+		fmt.Printf("%s runs actions: the demo adds a server-like resource whose creation triggers the kps_associate_keypair action.\n", cli)
+	}
 	if !tfrun.HasWriteOnly(cli) {
 		fmt.Printf("%s has no write-only arguments (Terraform and OpenTofu 1.11 have): the demo passes the key as auth.key, kept in state (sensitive).\n", cli)
 		config = withoutWriteOnly(config)
@@ -109,6 +120,9 @@ func run(accessKey bool) error {
 	fake.AddServer(demoProject, demoServer, kpsfake.ECS{
 		Name: "web-1", Keypair: "kp-2025", PrivateKey: demoKey, TaskDuration: 3 * time.Second,
 	})
+	fake.AddServer(demoProject, demoNewServer, kpsfake.ECS{
+		Name: "web-2", Keypair: "kp-2025", PrivateKey: demoKey, TaskDuration: 3 * time.Second,
+	})
 	endpoint, stopFake, err := kpsfake.ServeLoopback(ctx, fake)
 	if err != nil {
 		return err
@@ -117,7 +131,8 @@ func run(accessKey bool) error {
 	fmt.Printf("KPS stand-in at %s: task %s goes READY_RESET -> RUNNING_RESET (2 s) -> SUCCESS_RESET (6 s) from its first read;\n"+
 		"task %s, started by someone else on the same server, runs until SUCCESS_REPLACE 10 s from now\n", endpoint, demoTask, demoOtherTask)
 
-	env := []string{"HW_KPS_ENDPOINT=" + endpoint, "TF_VAR_task_id=" + demoTask, "TF_VAR_current_private_key=" + demoKey}
+	env := []string{"HW_KPS_ENDPOINT=" + endpoint, "TF_VAR_task_id=" + demoTask, "TF_VAR_current_private_key=" + demoKey,
+		"TF_VAR_action_private_key=" + demoKey}
 	if accessKey {
 		env = append(env, "HW_ACCESS_KEY="+demoAccessKey, "HW_SECRET_KEY="+demoSecretKey,
 			"HW_SECURITY_TOKEN="+demoSecurityToken, "HW_REGION_NAME="+demoRegion, "HW_AUTH_URL="+endpoint+"/v3")
@@ -140,6 +155,11 @@ func run(accessKey bool) error {
 		fake.Requests(demoOtherTask))
 	if err := reportRotation(fake, ws.Dir, otherTaskStart); err != nil {
 		return err
+	}
+	if withActions {
+		server, _ := fake.ECS(demoProject, demoNewServer)
+		fmt.Printf("The action, triggered after terraform_data.new_server was created, bound %s to server %s in %d start "+
+			"request; the state holds nothing of it.\n", server.Keypair, demoNewServer, len(fake.StartRequests(demoProject, demoNewServer)))
 	}
 
 	step(cli + " plan: no resource changes; the data source reads the task again and now sees it ended")

@@ -6,6 +6,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -14,7 +15,10 @@ import (
 // TypeName is the provider's local name and the prefix of its types.
 const TypeName = "kps"
 
-var _ provider.Provider = (*kpsProvider)(nil)
+var (
+	_ provider.Provider            = (*kpsProvider)(nil)
+	_ provider.ProviderWithActions = (*kpsProvider)(nil)
+)
 
 type kpsProvider struct {
 	version string
@@ -40,6 +44,11 @@ func (p *kpsProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newKeypairTaskWaitResource, newServerTasksWaitResource, newKeypairAssociationResource, newKeypairDisassociationResource,
 	}
+}
+
+// Actions are the operations Terraform 1.14 and newer can invoke.
+func (p *kpsProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{newAssociateKeypairAction, newDisassociateKeypairAction, newDeleteFailedTasksAction}
 }
 
 func (p *kpsProvider) DataSources(context.Context) []func() datasource.DataSource {

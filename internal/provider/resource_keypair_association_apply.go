@@ -62,10 +62,9 @@ func (r *keypairAssociationResource) Update(ctx context.Context, req resource.Up
 		// The old arguments with the new task: the next plan proposes the
 		// update again, and its apply waits for this task first.
 		state.interrupted(state.ProjectID.ValueString(), state.ServerID.ValueString(), started)
-		resp.Diagnostics.AddError(startErrorDiag(err, "Its ID is kept in state (task_id) with the arguments as they "+
-			"were: the next plan proposes this update again, and its apply waits for this task to end before starting another."))
+		resp.Diagnostics.AddError(startErrorDiag(err, resourceUpdateWording))
 	default:
-		resp.Diagnostics.AddError(startErrorDiag(err, ""))
+		resp.Diagnostics.AddError(startErrorDiag(err, resourceUpdateWording))
 	}
 	// Only a task that succeeded changes the arguments in state.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)

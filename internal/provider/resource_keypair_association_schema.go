@@ -83,11 +83,10 @@ func startProjectIDAttribute() schema.StringAttribute {
 	}
 }
 
-func portAttribute(change string, modifiers ...planmodifier.Int64) schema.Int64Attribute {
+func portAttribute(change string) schema.Int64Attribute {
 	return schema.Int64Attribute{
 		Optional:            true,
 		MarkdownDescription: "The server's SSH port, 1 to 65535; sent only when set. " + change,
 		Validators:          []validator.Int64{int64validator.Between(1, 65535)},
-		PlanModifiers:       modifiers,
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -32,7 +31,6 @@ type keypairDisassociationModel struct {
 	ServerID     types.String   `tfsdk:"server_id"`
 	ProjectID    types.String   `tfsdk:"project_id"`
 	Auth         *authModel     `tfsdk:"auth"`
-	Port         types.Int64    `tfsdk:"port"`
 	PollInterval types.String   `tfsdk:"poll_interval"`
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 	startResultModel
@@ -57,13 +55,13 @@ func (r *keypairDisassociationResource) Schema(ctx context.Context, _ resource.S
 		"auth": authAttribute("How KPS logs in to the server now: needed when the server is running (the private key "+
 			"of the key pair bound now), not when it is shut down. Changing it forces a new resource, which unbinds again.",
 			"the private key of the key pair bound now", objectplanmodifier.RequiresReplace()),
-		"port":          portAttribute("Changing it forces a new resource.", int64planmodifier.RequiresReplace()),
 		"poll_interval": pollIntervalAttribute("the task"),
 	}
 	maps.Copy(attributes, startResultAttributes())
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Unbinds the key pair from an ECS server with KPS (`POST /v3/{project_id}/keypairs/disassociate`, " +
-			"an `UNBIND` task that restores password login) and waits, during apply, until the task has succeeded.\n\n" +
+			"an `UNBIND` task that restores password login) and waits, during apply, until the task has succeeded. " +
+			"The disassociate call takes no SSH port (KPS's API and Huawei's SDK have none), so neither does this resource.\n\n" +
 			descStartSequence + "\n\n" +
 			"The task runs once, when the resource is created; a change to anything but `poll_interval` and `timeouts` " +
 			"replaces the resource, which unbinds again. Refreshes make no API call, destroying only forgets, and " +

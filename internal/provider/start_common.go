@@ -140,10 +140,9 @@ func finishCreate(ctx context.Context, resp *resource.CreateResponse, model any,
 		result.succeeded(project, server, out)
 	case errors.As(err, &started):
 		result.interrupted(project, server, started)
-		resp.Diagnostics.AddError(startErrorDiag(err, "Its ID is kept in state (task_id) and the resource is marked "+
-			"tainted: the next apply replaces it, waiting for this task to end before starting another."))
+		resp.Diagnostics.AddError(startErrorDiag(err, resourceCreateWording))
 	default:
-		resp.Diagnostics.AddError(startErrorDiag(err, ""))
+		resp.Diagnostics.AddError(startErrorDiag(err, resourceCreateWording))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
@@ -161,41 +160,78 @@ func (d *providerData) startInputs(ctx context.Context, config tfsdk.Config, pro
 	return client, project, sent
 }
 
-// runStart runs op in project, waiting up to timeout in all, with progress
-// logged and earlier failures on the server added as warnings to diags.
+// startRunner sets up the start-and-wait sequence in project, waiting up
+// to timeout in all; the caller says how progress is reported.
+func (d *providerData) startRunner(client *kps.Client, project string, pollInterval string, timeout time.Duration) (keypairops.Runner, error) {
+	interval, err := time.ParseDuration(pollInterval)
+	if err != nil { // the schema's validator has already checked it
+		return keypairops.Runner{}, err
+	}
+	return keypairops.Runner{
+		Client: client, Project: project, Locks: d.serverLocks, Poller: d.pollerFor(client, project),
+		Waiter: wait.Waiter{Clock: wait.RealClock{}, Schedule: wait.NewSchedule(interval), Timeout: timeout},
+	}, nil
+}
+
+// runStart runs op for a resource: progress is logged, and earlier failures
+// on the server are added as warnings to diags.
 func (d *providerData) runStart(ctx context.Context, client *kps.Client, project string, op keypairops.Operation,
 	pollInterval types.String, timeout time.Duration, diags *diag.Diagnostics,
 ) (keypairops.Outcome, error) {
-	interval, err := time.ParseDuration(pollInterval.ValueString())
-	if err != nil { // the schema's validator has already checked it
+	runner, err := d.startRunner(client, project, pollInterval.ValueString(), timeout)
+	if err != nil {
 		return keypairops.Outcome{}, err
 	}
 	server := op.ServerID()
 	ctx = tflog.SetField(ctx, "server_id", server)
-	runner := keypairops.Runner{
-		Client: client, Project: project, Locks: d.serverLocks, Poller: d.pollerFor(client, project),
-		Waiter: wait.Waiter{Clock: wait.RealClock{}, Schedule: wait.NewSchedule(interval), Timeout: timeout},
-		Progress: keypairops.Progress{
-			ServerBusy: func(ctx context.Context, running string) {
-				tflog.Info(ctx, "KPS server is busy; waiting for its task to end before starting another", map[string]any{"tasks": running})
-			},
-			EarlierTaskFailed: func(_ context.Context, t wait.ServerTask) {
-				diags.AddWarning("An earlier KPS task of server "+server+" failed",
-					fmt.Sprintf("Task %s (%s), which was running on server %s, ended with status %s. It was waited for "+
-						"before starting this one; kps_failed_tasks shows why it failed.", t.ID, t.Operation, server, t.Status))
-			},
-			Started: func(ctx context.Context, taskID string, adopted bool) {
-				tflog.Info(ctx, "KPS task started", map[string]any{"task_id": taskID, "found_after_lost_answer": adopted})
-			},
-			Task: progressLog,
+	runner.Progress = keypairops.Progress{
+		ServerBusy: func(ctx context.Context, running string) {
+			tflog.Info(ctx, "KPS server is busy; waiting for its task to end before starting another", map[string]any{"tasks": running})
 		},
+		EarlierTaskFailed: func(_ context.Context, t wait.ServerTask) { diags.AddWarning(earlierTaskFailed(server, t)) },
+		Started: func(ctx context.Context, taskID string, adopted bool) {
+			tflog.Info(ctx, "KPS task started", map[string]any{"task_id": taskID, "found_after_lost_answer": adopted})
+		},
+		Task: progressLog,
 	}
 	return runner.Run(ctx, op)
 }
 
-// startErrorDiag words how the sequence failed. started says what the
-// state keeps of a task that was started and not seen to end.
-func startErrorDiag(err error, started string) (summary, detail string) {
+// earlierTaskFailed is the warning for a task of the server that was
+// running before the sequence's own and failed.
+func earlierTaskFailed(server string, t wait.ServerTask) (summary, detail string) {
+	return "An earlier KPS task of server " + server + " failed",
+		fmt.Sprintf("Task %s (%s), which was running on server %s, ended with status %s. It was waited for before "+
+			"starting this one; kps_failed_tasks shows why it failed.", t.ID, t.Operation, server, t.Status)
+}
+
+// startWording is what an error says happens next: for a resource, about
+// state; for an action, about invoking it again.
+type startWording struct {
+	// retry follows an error after which nothing runs in the cloud.
+	retry string
+	// started follows an error after which the started task runs on.
+	started string
+}
+
+// resourceCreateWording and resourceUpdateWording word the errors of the
+// resources that start tasks.
+var (
+	resourceCreateWording = startWording{
+		retry: " Nothing was saved to state, so the next apply tries again.",
+		started: "Its ID is kept in state (task_id) and the resource is marked tainted: the next apply replaces it, " +
+			"waiting for this task to end before starting another.",
+	}
+	resourceUpdateWording = startWording{
+		retry: resourceCreateWording.retry,
+		started: "Its ID is kept in state (task_id) with the arguments as they were: the next plan proposes this " +
+			"update again, and its apply waits for this task to end before starting another.",
+	}
+)
+
+// startErrorDiag words how the sequence failed, and what happens next as w
+// says.
+func startErrorDiag(err error, w startWording) (summary, detail string) {
 	var (
 		idle     *keypairops.IdleWaitError
 		start    *keypairops.StartError
@@ -203,7 +239,7 @@ func startErrorDiag(err error, started string) (summary, detail string) {
 		failed   *keypairops.TaskFailedError
 		timedOut *wait.TimeoutError
 	)
-	nothingSaved := " Nothing was saved to state, so the next apply tries again."
+	nothingSaved := w.retry
 	switch {
 	case errors.As(err, &failed):
 		return "KPS task " + failed.TaskID + " failed",
@@ -216,7 +252,7 @@ func startErrorDiag(err error, started string) (summary, detail string) {
 		if !errors.As(err, &timedOut) {
 			what = "Wait for KPS task " + running.TaskID + " interrupted"
 		}
-		return what, fmt.Sprintf("%s. The task goes on in the cloud; it was not seen to fail. %s", running.Error(), started)
+		return what, fmt.Sprintf("%s. The task goes on in the cloud; it was not seen to fail. %s", running.Error(), w.started)
 	case errors.As(err, &start) && start.IsDispatchFailure():
 		return "KPS did not start a task on server " + start.ServerID, err.Error() + "." + nothingSaved
 	case errors.As(err, &start) && start.Uncertain:

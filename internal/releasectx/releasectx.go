@@ -90,11 +90,23 @@ func call[Req, Resp any](ctx context.Context, req Req, f func(context.Context, R
 // resource instance given releasable contexts. The other calls, made a few
 // times per run, pass through unchanged.
 func Wrap(server tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+	// Action RPCs sit on an optional interface: a wrapper that only embedded
+	// ProviderServer would hide them, and Terraform would be told the
+	// provider has no actions. They pass through unchanged, with their own
+	// context: an action's progress streams on after InvokeAction returns.
+	if actions, ok := server.(tfprotov6.ActionServer); ok {
+		return wrappedWithActions{wrapped{server}, actions}
+	}
 	return wrapped{server}
 }
 
 type wrapped struct {
 	tfprotov6.ProviderServer
+}
+
+type wrappedWithActions struct {
+	wrapped
+	tfprotov6.ActionServer
 }
 
 func (w wrapped) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {

@@ -99,16 +99,27 @@ func Version(cli string) (string, error) {
 }
 
 // writeOnlySince is the first version of Terraform, and of OpenTofu, that
-// accepts write-only arguments.
-var writeOnlySince = version.Must(version.NewVersion("1.11.0"))
+// accepts write-only arguments; actionsSince, of Terraform with actions.
+var (
+	writeOnlySince = version.Must(version.NewVersion("1.11.0"))
+	actionsSince   = version.Must(version.NewVersion("1.14.0"))
+)
 
 // HasWriteOnly reports whether the CLI whose Version line is given accepts
 // write-only arguments (Terraform and OpenTofu 1.11 and newer).
-func HasWriteOnly(versionLine string) bool {
+func HasWriteOnly(versionLine string) bool { return atLeast(versionLine, writeOnlySince) }
+
+// HasActions reports whether the CLI whose Version line is given runs
+// actions (Terraform 1.14 and newer; no OpenTofu yet).
+func HasActions(versionLine string) bool {
+	return strings.HasPrefix(versionLine, "Terraform ") && atLeast(versionLine, actionsSince)
+}
+
+func atLeast(versionLine string, least *version.Version) bool {
 	fields := strings.Fields(versionLine)
 	if len(fields) < 2 {
 		return false
 	}
 	v, err := version.NewVersion(fields[1])
-	return err == nil && v.Core().GreaterThanOrEqual(writeOnlySince)
+	return err == nil && v.Core().GreaterThanOrEqual(least)
 }

@@ -12,3 +12,13 @@ func TestHasWriteOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestHasActions(t *testing.T) {
+	for line, want := range map[string]bool{
+		"Terraform v1.11.4": false, "Terraform v1.14.0": true, "Terraform v1.14.3": true, "OpenTofu v1.12.6": false, "": false,
+	} {
+		if got := HasActions(line); got != want {
+			t.Errorf("HasActions(%q) = %v, want %v", line, got, want)
+		}
+	}
+}

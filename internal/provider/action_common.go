@@ -1,0 +1,240 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
+	"github.com/kpsops/terraform-provider-kps/internal/wait"
+)
+
+// What the actions that start a task share with each other: their auth,
+// poll_interval and timeout arguments, progress sent to the CLI, and errors
+// worded for an action. The sequence itself is the resources' (keypairops).
+
+// actionWording words the start errors of an action: nothing is kept, so
+// what follows is invoking it again.
+var actionWording = startWording{
+	retry:   " Nothing was changed; invoke the action again to try again.",
+	started: "Invoking the action again waits for this task to end before starting another.",
+}
+
+// heartbeat is the longest the CLI goes without word of a running task.
+const heartbeat = 30 * time.Second
+
+// actionAuthModel is an action's auth: the framework cannot mark an action
+// argument sensitive or write-only, so there is one key, to pass from a
+// sensitive variable (Terraform 1.14 refuses ephemeral values there).
+type actionAuthModel struct {
+	Type types.String `tfsdk:"type"`
+	Key  types.String `tfsdk:"key"`
+}
+
+func (a *actionAuthModel) sent() *kps.ServerAuth {
+	if a == nil {
+		return nil
+	}
+	return &kps.ServerAuth{Type: a.Type.ValueString(), Key: a.Key.ValueString()}
+}
+
+func actionAuthAttribute(desc string) schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		Optional:            true,
+		MarkdownDescription: desc,
+		Attributes: map[string]schema.Attribute{
+			"type": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "`password` (the key is the server's password) or `keypair` (the key is the private key of the key pair bound now).",
+				Validators:          []validator.String{stringvalidator.OneOf("password", "keypair")},
+			},
+			"key": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "The password or private key. Actions keep nothing in state, but Terraform cannot mark an " +
+					"action argument sensitive: pass it from a `sensitive` variable, never as a literal (Terraform 1.14 refuses " +
+					"ephemeral values in an action's configuration). " +
+					"The provider never logs it or shows it in an error.",
+			},
+		},
+	}
+}
+
+// startTuning is an action's poll_interval and timeout.
+type startTuning struct {
+	PollInterval types.String `tfsdk:"poll_interval"`
+	Timeout      types.String `tfsdk:"timeout"`
+}
+
+func startTuningAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"poll_interval": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "The longest pause between two reads of the task, as a duration such as `\"10s\"`; at " +
+				"least `\"1s\"`. Defaults to `\"10s\"`.",
+			Validators: []validator.String{durationAtLeast{min: minPollInterval}},
+		},
+		"timeout": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "How long to wait in all, for the server and then the task, as a duration. Defaults to `\"30m\"`.",
+			Validators:          []validator.String{durationAtLeast{min: time.Second}},
+		},
+	}
+}
+
+// values are the tuning with defaults for what is not set.
+func (t startTuning) values() (pollInterval string, timeout time.Duration) {
+	pollInterval = defaultPollInterval.String()
+	if !t.PollInterval.IsNull() {
+		pollInterval = t.PollInterval.ValueString()
+	}
+	timeout = defaultStartTimeout
+	if d, err := time.ParseDuration(t.Timeout.ValueString()); err == nil && !t.Timeout.IsNull() {
+		timeout = d
+	}
+	return pollInterval, timeout
+}
+
+// actionData is the provider's data for an action's Configure.
+func actionData(req action.ConfigureRequest, resp *action.ConfigureResponse) *providerData {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	return data
+}
+
+// progress sends an action's progress to the CLI as it happens, and logs
+// it. SendProgress is called from the heartbeat's goroutine too: a lock
+// keeps the messages in order.
+type progress struct {
+	mu   sync.Mutex
+	send func(action.InvokeProgressEvent)
+}
+
+func (p *progress) say(ctx context.Context, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	tflog.Info(ctx, msg)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.send(action.InvokeProgressEvent{Message: msg})
+}
+
+// runStartAction runs op as an action: every step of the sequence is
+// reported to the CLI, and while the task runs, its status at least every
+// 30 s. An error goes to resp's diagnostics.
+func (d *providerData) runStartAction(ctx context.Context, resp *action.InvokeResponse, projectOverride types.String,
+	tuning startTuning, op keypairops.Operation,
+) {
+	client, project, diags := d.clientFor(ctx, projectOverride)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	pollInterval, timeout := tuning.values()
+	runner, err := d.startRunner(client, project, pollInterval, timeout)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid poll_interval", err.Error())
+		return
+	}
+	server := op.ServerID()
+	ctx = tflog.SetField(ctx, "server_id", server)
+	p := &progress{send: resp.SendProgress}
+	beat := newHeartbeat(ctx, p)
+	defer beat.stop()
+	runner.Progress = keypairops.Progress{
+		ServerBusy: func(ctx context.Context, running string) {
+			p.say(ctx, "Server %s is busy (%s); waiting for it to finish before starting a task", server, running)
+		},
+		EarlierTaskFailed: func(ctx context.Context, t wait.ServerTask) {
+			p.say(ctx, "An earlier task of server %s, %s (%s), ended %s", server, t.ID, t.Operation, t.Status)
+			resp.Diagnostics.AddWarning(earlierTaskFailed(server, t))
+		},
+		Started: func(ctx context.Context, taskID string, adopted bool) {
+			if adopted {
+				p.say(ctx, "Task %s is running on server %s (its start's answer was lost; found among the running tasks)", taskID, server)
+			} else {
+				p.say(ctx, "Started task %s on server %s", taskID, server)
+			}
+			beat.start(taskID)
+		},
+		Task: wait.Observer{
+			StatusChanged: func(ctx context.Context, status string, elapsed time.Duration) {
+				beat.status(status)
+				p.say(ctx, "Task %s: %s after %s", beat.taskID(), status, elapsed.Round(time.Second))
+			},
+			TransientError: progressLog.TransientError,
+		},
+	}
+	out, err := runner.Run(ctx, op)
+	if err != nil {
+		resp.Diagnostics.AddError(startErrorDiag(err, actionWording))
+		return
+	}
+	p.say(ctx, "Task %s on server %s ended %s", out.TaskID, server, out.Status.Raw)
+}
+
+// heartbeatTicker reports a running task's status every 30 s.
+type heartbeatTicker struct {
+	ctx      context.Context
+	p        *progress
+	mu       sync.Mutex
+	id, last string
+	began    time.Time
+	done     chan struct{}
+	once     sync.Once
+}
+
+func newHeartbeat(ctx context.Context, p *progress) *heartbeatTicker {
+	return &heartbeatTicker{ctx: ctx, p: p, done: make(chan struct{})}
+}
+
+func (h *heartbeatTicker) start(taskID string) {
+	h.mu.Lock()
+	h.id, h.began = taskID, time.Now()
+	h.mu.Unlock()
+	go func() {
+		t := time.NewTicker(heartbeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-h.done:
+				return
+			case <-t.C:
+				h.mu.Lock()
+				id, last, began := h.id, h.last, h.began
+				h.mu.Unlock()
+				h.p.say(h.ctx, "Task %s: still %s after %s", id, last, time.Since(began).Round(time.Second))
+			}
+		}
+	}()
+}
+
+func (h *heartbeatTicker) status(s string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.last = s
+}
+
+func (h *heartbeatTicker) taskID() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.id
+}
+
+func (h *heartbeatTicker) stop() { h.once.Do(func() { close(h.done) }) }
+
+// projectIDActionAttribute is an action's project_id.
+func projectIDActionAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "The IAM project of the server. Defaults to the provider's `project_id`. " + descIDRule,
+		Validators:          []validator.String{idValidator()},
+	}
+}
