@@ -20,13 +20,17 @@ import (
 func TestAccWaits_sharePolling(t *testing.T) {
 	api := newFakeAPI(t)
 	const n = 10
-	for i := range n {
-		api.AddTask(testProject, fmt.Sprintf("t%d", i), kpsfake.Task{ServerID: fmt.Sprintf("srv-%d", i), FromStart: true,
-			Timeline: []kpsfake.Step{{Status: "RUNNING_RESET"}, {At: 3*time.Second + time.Duration(i)*100*time.Millisecond, Status: "SUCCESS_RESET"}}})
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
+			// The tasks run from now: a parallel test may wait its turn for
+			// longer than they last.
+			PreConfig: func() {
+				for i := range n {
+					api.AddTask(testProject, fmt.Sprintf("t%d", i), kpsfake.Task{ServerID: fmt.Sprintf("srv-%d", i), FromStart: true,
+						Timeline: []kpsfake.Step{{Status: "RUNNING_RESET"}, {At: 3*time.Second + time.Duration(i)*100*time.Millisecond, Status: "SUCCESS_RESET"}}})
+				}
+			},
 			Config: api.providerConfig() + fmt.Sprintf(`
 resource "kps_keypair_task_wait" "w" {
   count         = %d
