@@ -22,7 +22,7 @@ func newAssociateKeypairAction() action.Action { return &associateKeypairAction{
 // associateKeypairAction binds a key pair to a server, as
 // kps_keypair_association does, and keeps nothing.
 type associateKeypairAction struct {
-	data *providerData
+	configuredAction
 }
 
 type associateKeypairModel struct {
@@ -37,10 +37,6 @@ type associateKeypairModel struct {
 
 func (a *associateKeypairAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_associate_keypair"
-}
-
-func (a *associateKeypairAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.data = actionData(req, resp)
 }
 
 func (a *associateKeypairAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {

@@ -103,11 +103,16 @@ func (t startTuning) values() (pollInterval string, timeout time.Duration) {
 	return pollInterval, timeout
 }
 
-// actionData is the provider's data for an action's Configure.
-func actionData(req action.ConfigureRequest, resp *action.ConfigureResponse) *providerData {
+// configuredAction is what every action embeds: the provider's data, set
+// by Configure.
+type configuredAction struct {
+	data *providerData
+}
+
+func (a *configuredAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	data, diags := providerDataFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
-	return data
+	a.data = data
 }
 
 // progress sends an action's progress to the CLI as it happens, and logs

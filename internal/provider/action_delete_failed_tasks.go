@@ -20,7 +20,7 @@ func newDeleteFailedTasksAction() action.Action { return &deleteFailedTasksActio
 // deleteFailedTasksAction deletes failed-task records: some by ID, a
 // server's, or all of the project's.
 type deleteFailedTasksAction struct {
-	data *providerData
+	configuredAction
 }
 
 type deleteFailedTasksModel struct {
@@ -31,10 +31,6 @@ type deleteFailedTasksModel struct {
 
 func (a *deleteFailedTasksAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_delete_failed_tasks"
-}
-
-func (a *deleteFailedTasksAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.data = actionData(req, resp)
 }
 
 func (a *deleteFailedTasksAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {

@@ -20,7 +20,7 @@ func newDisassociateKeypairAction() action.Action { return &disassociateKeypairA
 // disassociateKeypairAction unbinds a server's key pair, as
 // kps_keypair_disassociation does, and keeps nothing.
 type disassociateKeypairAction struct {
-	data *providerData
+	configuredAction
 }
 
 type disassociateKeypairModel struct {
@@ -32,10 +32,6 @@ type disassociateKeypairModel struct {
 
 func (a *disassociateKeypairAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_disassociate_keypair"
-}
-
-func (a *disassociateKeypairAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.data = actionData(req, resp)
 }
 
 func (a *disassociateKeypairAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
