@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
@@ -129,5 +130,31 @@ func TestDeleteFailedTasks(t *testing.T) {
 	}
 	if got := strings.Join(fake.FailedTaskDeletes(), ","); got != "f1,f1,*" {
 		t.Fatalf("deletes %s", got)
+	}
+}
+
+// TestSignedStartCoversTheBody: with an access key, a start's body is
+// signed with the rest: the stand-in checks the body's hash in the
+// signature, and would refuse the request without it.
+func TestSignedStartCoversTheBody(t *testing.T) {
+	fake := kpsfake.New(testToken)
+	fake.AddAccessKey("AKSTART", "sk-start", "")
+	fake.AddServer(testProject, "srv", kpsfake.ECS{Keypair: "kp-old", PrivateKey: testKey})
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	u, err := kps.ParseEndpoint(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := &huaweiauth.Credentials{Method: huaweiauth.MethodAccessKey, AccessKey: "AKSTART", SecretKey: "sk-start"}
+	c, err := kps.New(kps.Config{Endpoint: u, Auth: creds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if task, err := associate(t, c, t.Context()); err != nil || task.ID == "" {
+		t.Fatalf("a signed start: %+v, %v", task, err)
+	}
+	if n := len(fake.Signatures()); n != 1 {
+		t.Fatalf("%d signatures checked, want 1", n)
 	}
 }
