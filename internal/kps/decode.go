@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,14 +43,19 @@ type errorBody struct {
 	RequestID string `json:"request_id"`
 }
 
-// decodeJSON decodes a 200 (or 202) answer into v; any other answer, or a body that is
-// not the JSON expected (what names it), is a ResponseError.
+// decodeJSON decodes a 200 answer into v; any other answer, or a body that
+// is not the JSON expected (what names it), is a ResponseError.
 func (r *response) decodeJSON(v any, what string) error {
+	return r.decodeJSONOf(v, what, http.StatusOK)
+}
+
+// decodeJSONOf is decodeJSON for a request whose success is any of ok: the
+// calls that start a task answer 202 (older pages say 200).
+func (r *response) decodeJSONOf(v any, what string, ok ...int) error {
 	if r.tooLarge {
 		return r.problem("the body is larger than 1 MiB and was not read further")
 	}
-	// 202 is how the calls that start a task answer (older pages say 200).
-	if r.status != http.StatusOK && r.status != http.StatusAccepted {
+	if !slices.Contains(ok, r.status) {
 		return r.apiError()
 	}
 	if err := json.Unmarshal(r.body, v); err != nil {

@@ -146,7 +146,7 @@ func (c *Client) startTask(ctx context.Context, projectID, serverID, call string
 		return StartedTask{}, err
 	}
 	var d dispatchJ
-	if err := resp.decodeJSON(&d, "the JSON expected of a call that starts a task"); err != nil {
+	if err := resp.decodeJSONOf(&d, "the JSON expected of a call that starts a task", http.StatusOK, http.StatusAccepted); err != nil {
 		return StartedTask{}, err
 	}
 	if d.Status == "FAILED" || d.ErrorCode != "" || d.TaskID == "" {
