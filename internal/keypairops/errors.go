@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
+	"github.com/kpsops/terraform-provider-kps/internal/wait"
 )
 
 // IdleWaitError is a wait for the server's earlier tasks that did not end
@@ -16,10 +17,35 @@ type IdleWaitError struct {
 }
 
 func (e *IdleWaitError) Error() string {
-	return fmt.Sprintf("waiting for server %s to finish its running key-pair task before starting another: %v", e.ServerID, e.Err)
+	var timedOut *wait.TimeoutError
+	if errors.As(e.Err, &timedOut) || wait.IsInterrupted(e.Err) {
+		return fmt.Sprintf("waiting for server %s to finish its running key-pair task before starting another: %v", e.ServerID, e.Err)
+	}
+	// A read that failed for good says nothing of the server being busy:
+	// it failed while checking whether it is.
+	return fmt.Sprintf("checking whether server %s runs a key-pair task, before starting one: %v", e.ServerID, e.Err)
 }
 
 func (e *IdleWaitError) Unwrap() error { return e.Err }
+
+// LockWaitError is a sequence that gave up while another sequence of this
+// provider process held the server (two resources or actions of one run on
+// the same server take turns): it timed out, or was interrupted. Nothing was
+// asked of KPS for it.
+type LockWaitError struct {
+	ServerID string
+	Waited   time.Duration
+	TimedOut bool
+}
+
+func (e *LockWaitError) Error() string {
+	how := "was interrupted"
+	if e.TimedOut {
+		how = "timed out"
+	}
+	return fmt.Sprintf("waiting for another operation of this run on server %s to finish %s after %s; "+
+		"nothing was sent for this one", e.ServerID, how, e.Waited.Round(time.Millisecond))
+}
 
 // StartError is a call that started no task, or of which it is not known
 // whether it did: Err is the last answer (a 400, a kps.DispatchError, or a

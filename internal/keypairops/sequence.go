@@ -67,16 +67,22 @@ type Outcome struct {
 // become idle an *IdleWaitError.
 func (r Runner) Run(ctx context.Context, op Operation) (Outcome, error) {
 	server := op.ServerID()
+	// The deadline is the operation's, set before anything else: queueing
+	// behind another start on the server counts, and so does every poll,
+	// retry, backoff and Retry-After after it.
+	deadline := r.Waiter.Clock.Now().Add(r.Waiter.Timeout)
+	ctx, cancel := wait.WithTimeout(ctx, r.Waiter.Timeout)
+	defer cancel()
 	if r.Locks != nil {
+		began := r.Waiter.Clock.Now()
 		unlock, err := r.Locks.Lock(ctx, r.Project+"/"+server)
 		if err != nil {
-			return Outcome{}, &IdleWaitError{ServerID: server, Err: &wait.InterruptedError{}}
+			return Outcome{}, &LockWaitError{ServerID: server, Waited: r.Waiter.Clock.Now().Sub(began), TimedOut: wait.TimedOut(ctx)}
 		}
 		defer unlock()
 	}
-	deadline := r.Waiter.Clock.Now().Add(r.Waiter.Timeout)
 
-	if err := r.untilIdle(ctx, server); err != nil {
+	if err := r.untilIdle(ctx, server, deadline); err != nil {
 		return Outcome{}, err
 	}
 	started, adopted, err := r.start(ctx, op)
@@ -112,8 +118,9 @@ func (r Runner) Run(ctx context.Context, op Operation) (Outcome, error) {
 
 // untilIdle waits, as kps_server_tasks_wait does, until the server runs no
 // key-pair task.
-func (r Runner) untilIdle(ctx context.Context, server string) error {
+func (r Runner) untilIdle(ctx context.Context, server string, deadline time.Time) error {
 	w := r.Waiter
+	w.Timeout = max(deadline.Sub(w.Clock.Now()), 0)
 	w.Observer = wait.Observer{
 		StatusChanged: func(ctx context.Context, status string, _ time.Duration) {
 			if status != "idle" && r.Progress.ServerBusy != nil {

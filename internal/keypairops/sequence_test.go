@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
@@ -193,10 +194,12 @@ func TestBusyServerIsWaitedFor(t *testing.T) {
 // TestOneTaskAtATimePerServer: two sequences on one server in one process
 // run one after the other, and KPS never refuses either as busy.
 func TestOneTaskAtATimePerServer(t *testing.T) {
-	fake, runner := setUp(t, kpsfake.ECS{})
+	// Resets of a shut-down server: each needs no key, so either may go first.
+	fake, runner := setUp(t, kpsfake.ECS{ShutDown: true})
 	errs := make(chan error, 2)
 	for _, kp := range []string{"kp-a", "kp-b"} {
-		go func() { _, err := runner.Run(t.Context(), replace(kp)); errs <- err }()
+		op := keypairops.Operation{Associate: &kps.AssociateRequest{ServerID: "srv", KeypairName: kp}}
+		go func() { _, err := runner.Run(t.Context(), op); errs <- err }()
 	}
 	for range 2 {
 		if err := <-errs; err != nil {
@@ -217,4 +220,47 @@ func TestInterruptedWaitKeepsTheTaskID(t *testing.T) {
 	if !errors.As(err, &se) || se.TaskID == "" || !wait.IsInterrupted(err) || !strings.HasPrefix(se.LastStatus, "RUNNING_") && !strings.HasPrefix(se.LastStatus, "READY_") {
 		t.Fatalf("got %v, want an interrupted StartedError with the task ID and last status", err)
 	}
+}
+
+// TestTimeoutCountsTheQueue: a sequence queued behind another on the same
+// server gives up when its own timeout passes (it began when the sequence
+// did, not when its turn came), as a LockWaitError that says so and sends
+// nothing.
+func TestTimeoutCountsTheQueue(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		runner := keypairops.Runner{Project: project, Locks: &keypairops.ServerLocks{},
+			Waiter: wait.Waiter{Clock: wait.RealClock{}, Timeout: 2 * time.Minute, Schedule: wait.NewSchedule(time.Second)}}
+		unlock, err := runner.Locks.Lock(t.Context(), project+"/srv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unlock()
+		began := time.Now()
+		_, err = runner.Run(t.Context(), replace("kp-new"))
+		var le *keypairops.LockWaitError
+		if !errors.As(err, &le) || !le.TimedOut || !strings.Contains(err.Error(), "another operation of this run on server srv") {
+			t.Fatalf("got %v, want a LockWaitError that timed out", err)
+		}
+		if took := time.Since(began); took < 2*time.Minute || took > 2*time.Minute+2*time.Second {
+			t.Fatalf("gave up after %v, want within two seconds of the 2m timeout", took)
+		}
+	})
+}
+
+// TestInterruptedInTheQueue: Ctrl-C while queued behind another sequence
+// on the server is a LockWaitError that does not claim a timeout.
+func TestInterruptedInTheQueue(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		runner := keypairops.Runner{Project: project, Locks: &keypairops.ServerLocks{},
+			Waiter: wait.Waiter{Clock: wait.RealClock{}, Timeout: time.Hour, Schedule: wait.NewSchedule(time.Second)}}
+		unlock, _ := runner.Locks.Lock(t.Context(), project+"/srv")
+		defer unlock()
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(time.Second, cancel)
+		_, err := runner.Run(ctx, replace("kp-new"))
+		var le *keypairops.LockWaitError
+		if !errors.As(err, &le) || le.TimedOut || !strings.Contains(err.Error(), "was interrupted after 1s") {
+			t.Fatalf("got %v, want an interrupted LockWaitError", err)
+		}
+	})
 }

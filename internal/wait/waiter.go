@@ -74,31 +74,53 @@ func (e *InterruptedError) Error() string {
 	return msg
 }
 
+// ErrTimedOut is the cause of a context that an operation's timeout ended
+// (see WithTimeout): what tells a timeout from Ctrl-C once both have
+// become a cancelled context.
+var ErrTimedOut = errors.New("the operation's timeout passed")
+
+// deadlineGrace is how long past its timeout a wait's context lives: the
+// last poll falls on the deadline itself, and must not fail for want of a
+// context. It is also the most a timeout can be overrun by a read that is
+// retrying when the deadline passes.
+const deadlineGrace = time.Second
+
+// WithTimeout bounds everything done with ctx (every poll, retry, backoff,
+// Retry-After and wait for the request budget) by timeout, from now: the
+// deadline of an operation, set where it starts. Its cause is ErrTimedOut.
+func WithTimeout(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, timeout+deadlineGrace, ErrTimedOut)
+}
+
+// TimedOut reports whether ctx ended because an operation's timeout passed
+// (rather than by cancellation, as by Ctrl-C).
+func TimedOut(ctx context.Context) bool {
+	return ctx.Err() != nil && errors.Is(context.Cause(ctx), ErrTimedOut)
+}
+
 // Poll refreshes at once, then after each pause of w's schedule, until the
 // refresh says done, the timeout passes, ctx ends, or a refresh fails in a
 // way that will not pass (a 401, a task that does not exist). Transient
 // failures do not end the wait: they are retried on the schedule, with any
-// Retry-After honoured, until the timeout.
+// Retry-After honoured, until the timeout. The timeout bounds the refreshes
+// too: each runs with a context that ends at the deadline, so that a read
+// retrying with backoff cannot carry the wait minutes past it.
 func Poll[T any](ctx context.Context, w Waiter, refresh RefreshFunc[T]) (Outcome[T], error) {
 	start := w.Clock.Now()
 	deadline := start.Add(w.Timeout)
+	ctx, cancel := WithTimeout(ctx, w.Timeout)
+	defer cancel()
 	// lastStatus is empty until a refresh succeeds.
 	var lastStatus string
 	var lastErr error
+	timedOut := func(now time.Time, polls int) error {
+		return &TimeoutError{Waited: now.Sub(start), LastStatus: lastStatus, LastErr: lastErr, Polls: polls}
+	}
 	for polls := 1; ; polls++ {
 		value, status, done, err := refresh(ctx)
 		now := w.Clock.Now()
 		switch {
-		case ctx.Err() != nil:
-			return Outcome[T]{}, &InterruptedError{Waited: now.Sub(start), LastStatus: lastStatus}
-		case err != nil && !kps.IsTransient(err):
-			return Outcome[T]{}, err
-		case err != nil:
-			lastErr = err
-			if w.Observer.TransientError != nil {
-				w.Observer.TransientError(ctx, err, now.Sub(start))
-			}
-		default:
+		case err == nil:
 			lastErr = nil
 			if status != lastStatus && w.Observer.StatusChanged != nil {
 				w.Observer.StatusChanged(ctx, status, now.Sub(start))
@@ -107,11 +129,22 @@ func Poll[T any](ctx context.Context, w Waiter, refresh RefreshFunc[T]) (Outcome
 			if done {
 				return Outcome[T]{Value: value, CompletedAt: now, Polls: polls}, nil
 			}
+		case TimedOut(ctx):
+			return Outcome[T]{}, timedOut(now, polls)
+		case ctx.Err() != nil:
+			return Outcome[T]{}, &InterruptedError{Waited: now.Sub(start), LastStatus: lastStatus}
+		case !kps.IsTransient(err):
+			return Outcome[T]{}, err
+		default:
+			lastErr = err
+			if w.Observer.TransientError != nil {
+				w.Observer.TransientError(ctx, err, now.Sub(start))
+			}
 		}
 
 		remaining := deadline.Sub(now)
-		if remaining <= 0 {
-			return Outcome[T]{}, &TimeoutError{Waited: now.Sub(start), LastStatus: lastStatus, LastErr: lastErr, Polls: polls}
+		if remaining <= 0 || TimedOut(ctx) {
+			return Outcome[T]{}, timedOut(now, polls)
 		}
 		pause := w.Schedule.Pause(polls - 1)
 		if ra := min(kps.RetryAfter(err), kps.MaxRetryAfter); ra > pause {
@@ -120,6 +153,9 @@ func Poll[T any](ctx context.Context, w Waiter, refresh RefreshFunc[T]) (Outcome
 		// The last poll falls on the deadline, so that an end just in time
 		// is still seen.
 		if err := w.Clock.Sleep(ctx, min(pause, remaining)); err != nil {
+			if TimedOut(ctx) {
+				return Outcome[T]{}, timedOut(w.Clock.Now(), polls)
+			}
 			return Outcome[T]{}, &InterruptedError{Waited: w.Clock.Now().Sub(start), LastStatus: lastStatus}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
@@ -229,4 +230,58 @@ func TestRealClockSleepEndsOnCancel(t *testing.T) {
 	if err := (RealClock{}).Sleep(context.Background(), time.Millisecond); err != nil {
 		t.Fatalf("a short sleep failed: %v", err)
 	}
+}
+
+// TestWaitTimeoutBoundsARetryingRead: a read that would go on retrying
+// (backoff, Retry-After, a wait for the request budget) for longer than the
+// timeout is cut off at the deadline, and the wait ends as a timeout, not as
+// an interruption, within deadlineGrace of it.
+func TestWaitTimeoutBoundsARetryingRead(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		reads := 0
+		read := func(ctx context.Context) (kps.Task, error) {
+			reads++
+			if reads == 1 {
+				return kps.Task{ID: "t", Status: kps.ParseStatus("RUNNING_RESET")}, nil
+			}
+			// Ten minutes of retries, unless the context ends first.
+			select {
+			case <-time.After(10 * time.Minute):
+				return kps.Task{}, &kps.ResponseError{StatusCode: 503}
+			case <-ctx.Done():
+				return kps.Task{}, &kps.RequestError{Err: ctx.Err()}
+			}
+		}
+		w := Waiter{Clock: RealClock{}, Schedule: NewSchedule(10 * time.Second), Timeout: 2 * time.Minute}
+		_, err := w.Wait(t.Context(), read)
+		var te *TimeoutError
+		if !errors.As(err, &te) || te.LastStatus != "RUNNING_RESET" || IsInterrupted(err) {
+			t.Fatalf("got %v, want a TimeoutError with the last status", err)
+		}
+		if took := time.Since(start); took > w.Timeout+deadlineGrace {
+			t.Fatalf("the wait ended %v after it began, past its 2m timeout", took)
+		}
+	})
+}
+
+// TestWithTimeoutTellsTimeoutFromCancel: a context ended by its timeout is
+// TimedOut; one cancelled (Ctrl-C) is not, even under a timeout.
+func TestWithTimeoutTellsTimeoutFromCancel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		parent, cancel := context.WithCancel(t.Context())
+		ctx, stop := WithTimeout(parent, time.Minute)
+		defer stop()
+		cancel()
+		if TimedOut(ctx) || ctx.Err() == nil {
+			t.Fatalf("a cancelled context: TimedOut %v, Err %v", TimedOut(ctx), ctx.Err())
+		}
+		ctx, stop = WithTimeout(t.Context(), time.Minute)
+		defer stop()
+		time.Sleep(time.Minute + deadlineGrace)
+		synctest.Wait()
+		if !TimedOut(ctx) {
+			t.Fatalf("a context past its timeout is not TimedOut: %v", context.Cause(ctx))
+		}
+	})
 }
