@@ -27,10 +27,8 @@ import (
 var actionWording = startWording{
 	retry:   " Nothing was changed; invoke the action again to try again.",
 	started: "Invoking the action again waits for this task to end before starting another.",
+	timeout: "the action's timeout",
 }
-
-// heartbeat is the longest the CLI goes without word of a running task.
-const heartbeat = 30 * time.Second
 
 // actionAuthModel is an action's auth: the framework cannot mark an action
 // argument sensitive or write-only, so there is one key, to pass from a
@@ -151,10 +149,13 @@ func (d *providerData) runStartAction(ctx context.Context, resp *action.InvokeRe
 	server := op.ServerID()
 	ctx = tflog.SetField(ctx, "server_id", server)
 	p := &progress{send: resp.SendProgress}
-	beat := newHeartbeat(ctx, p)
+	// The heartbeat ends before Invoke returns: the framework reads progress
+	// only until then, and a message sent later would block for ever.
+	beat := startHeartbeat(ctx, p, heartbeat)
 	defer beat.stop()
 	runner.Progress = keypairops.Progress{
 		ServerBusy: func(ctx context.Context, running string) {
+			beat.serverBusy(server, running)
 			p.say(ctx, "Server %s is busy (%s); waiting for it to finish before starting a task", server, running)
 		},
 		EarlierTaskFailed: func(ctx context.Context, t wait.ServerTask) {
@@ -162,17 +163,17 @@ func (d *providerData) runStartAction(ctx context.Context, resp *action.InvokeRe
 			resp.Diagnostics.AddWarning(earlierTaskFailed(server, t))
 		},
 		Started: func(ctx context.Context, taskID string, adopted bool) {
+			beat.taskStarted(taskID)
 			if adopted {
 				p.say(ctx, "Task %s is running on server %s (its start's answer was lost; found among the running tasks)", taskID, server)
 			} else {
 				p.say(ctx, "Started task %s on server %s", taskID, server)
 			}
-			beat.start(taskID)
 		},
 		Task: wait.Observer{
 			StatusChanged: func(ctx context.Context, status string, elapsed time.Duration) {
-				beat.status(status)
-				p.say(ctx, "Task %s: %s after %s", beat.taskID(), status, elapsed.Round(time.Second))
+				id := beat.taskStatus(status)
+				p.say(ctx, "Task %s: %s after %s", id, status, elapsed.Round(time.Second))
 			},
 			TransientError: progressLog.TransientError,
 		},
@@ -184,56 +185,6 @@ func (d *providerData) runStartAction(ctx context.Context, resp *action.InvokeRe
 	}
 	p.say(ctx, "Task %s on server %s ended %s", out.TaskID, server, out.Status.Raw)
 }
-
-// heartbeatTicker reports a running task's status every 30 s.
-type heartbeatTicker struct {
-	ctx      context.Context
-	p        *progress
-	mu       sync.Mutex
-	id, last string
-	began    time.Time
-	done     chan struct{}
-	once     sync.Once
-}
-
-func newHeartbeat(ctx context.Context, p *progress) *heartbeatTicker {
-	return &heartbeatTicker{ctx: ctx, p: p, done: make(chan struct{})}
-}
-
-func (h *heartbeatTicker) start(taskID string) {
-	h.mu.Lock()
-	h.id, h.began = taskID, time.Now()
-	h.mu.Unlock()
-	go func() {
-		t := time.NewTicker(heartbeat)
-		defer t.Stop()
-		for {
-			select {
-			case <-h.done:
-				return
-			case <-t.C:
-				h.mu.Lock()
-				id, last, began := h.id, h.last, h.began
-				h.mu.Unlock()
-				h.p.say(h.ctx, "Task %s: still %s after %s", id, last, time.Since(began).Round(time.Second))
-			}
-		}
-	}()
-}
-
-func (h *heartbeatTicker) status(s string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.last = s
-}
-
-func (h *heartbeatTicker) taskID() string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.id
-}
-
-func (h *heartbeatTicker) stop() { h.once.Do(func() { close(h.done) }) }
 
 // projectIDActionAttribute is an action's project_id.
 func projectIDActionAttribute() schema.StringAttribute {

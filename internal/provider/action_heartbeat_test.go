@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -8,35 +9,123 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
+	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
+	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
+
+// collected records the progress messages sent.
+type collected struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (c *collected) send(e action.InvokeProgressEvent) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.msgs = append(c.msgs, e.Message)
+}
+
+func (c *collected) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return strings.Join(c.msgs, "\n")
+}
 
 // TestHeartbeat: while a task runs with no change of status, the CLI hears
 // of it every 30 s, with how long it has run; once stopped, no more.
 func TestHeartbeat(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var mu sync.Mutex
-		var msgs []string
-		p := &progress{send: func(e action.InvokeProgressEvent) {
-			mu.Lock()
-			defer mu.Unlock()
-			msgs = append(msgs, e.Message)
-		}}
-		h := newHeartbeat(t.Context(), p)
-		h.start("t1")
-		h.status("RUNNING_REPLACE")
+		var c collected
+		h := startHeartbeat(t.Context(), &progress{send: c.send}, 30*time.Second)
+		h.taskStarted("t1")
+		h.taskStatus("RUNNING_REPLACE")
 		time.Sleep(95 * time.Second)
 		h.stop()
 		time.Sleep(time.Minute)
-		synctest.Wait()
-		mu.Lock()
-		defer mu.Unlock()
-		want := []string{
+		want := strings.Join([]string{
 			"Task t1: still RUNNING_REPLACE after 30s",
 			"Task t1: still RUNNING_REPLACE after 1m0s",
 			"Task t1: still RUNNING_REPLACE after 1m30s",
-		}
-		if strings.Join(msgs, "\n") != strings.Join(want, "\n") {
-			t.Fatalf("messages:\n%s\nwant:\n%s", strings.Join(msgs, "\n"), strings.Join(want, "\n"))
+		}, "\n")
+		if got := c.String(); got != want {
+			t.Fatalf("messages:\n%s\nwant:\n%s", got, want)
 		}
 	})
+}
+
+// TestHeartbeatWhileServerBusy: the heartbeat also runs while the action
+// waits for a busy server, and says nothing before any wait began.
+func TestHeartbeatWhileServerBusy(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var c collected
+		h := startHeartbeat(t.Context(), &progress{send: c.send}, 30*time.Second)
+		time.Sleep(45 * time.Second) // the idle check: nothing to say yet
+		h.serverBusy("srv", "t0 (RESET)")
+		time.Sleep(65 * time.Second)
+		h.stop()
+		want := strings.Join([]string{
+			"Server srv: still waiting for its running task (t0 (RESET)) to end, after 15s",
+			"Server srv: still waiting for its running task (t0 (RESET)) to end, after 45s",
+		}, "\n")
+		if got := c.String(); got != want {
+			t.Fatalf("messages:\n%s\nwant:\n%s", got, want)
+		}
+	})
+}
+
+// TestHeartbeatEndsWithInvoke runs actions whose heartbeat ticks every
+// millisecond, so that ticks race the end of Invoke, behind a progress
+// channel that is read only until Invoke returns, as the framework's is.
+// No heartbeat goroutine may be left afterwards: one that outlived Invoke
+// would block for ever on the unread channel.
+func TestHeartbeatEndsWithInvoke(t *testing.T) {
+	defer func(d time.Duration) { heartbeat = d }(heartbeat)
+	heartbeat = time.Millisecond
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{ShutDown: true, TaskDuration: 30 * time.Millisecond})
+	data := testProviderData(t, api)
+	for i := range 4 {
+		events := make(chan action.InvokeProgressEvent)
+		finished := make(chan struct{})
+		go func() { // the framework's reader
+			for {
+				select {
+				case <-events:
+				case <-finished:
+					return
+				}
+			}
+		}()
+		resp := &action.InvokeResponse{SendProgress: func(e action.InvokeProgressEvent) { events <- e }}
+		data.runStartAction(t.Context(), resp, types.StringNull(), startTuning{PollInterval: types.StringValue("1s")},
+			keypairops.Operation{Associate: &kps.AssociateRequest{ServerID: "srv", KeypairName: "kp-" + string(rune('a'+i))}})
+		close(finished)
+		if resp.Diagnostics.HasError() {
+			t.Fatalf("invocation %d: %v", i, resp.Diagnostics)
+		}
+	}
+	buf := make([]byte, 1<<20)
+	if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "heartbeatTicker") {
+		t.Fatalf("a heartbeat goroutine outlived its invocation:\n%s", stacks)
+	}
+}
+
+// testProviderData is what Configure would hand the types for api, with
+// short retry pauses.
+func testProviderData(t *testing.T, api *fakeAPI) *providerData {
+	t.Helper()
+	u, err := kps.ParseEndpoint(api.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(testToken), MaxRetries: 1,
+		RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &providerData{client: client, projectID: testProject, serverLocks: &keypairops.ServerLocks{}}
 }
