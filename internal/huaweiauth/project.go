@@ -16,6 +16,7 @@ type GetJSONFunc func(ctx context.Context, u *url.URL, v any) error
 // read needs it, for every read of the provider: concurrent reads share one
 // request, and later reads reuse its outcome.
 type ProjectFinder struct {
+	base    context.Context // the look-up's: see ProjectID
 	authURL *url.URL
 	region  string
 	get     GetJSONFunc
@@ -27,9 +28,11 @@ type ProjectFinder struct {
 }
 
 // NewProjectFinder returns a finder that asks IAM at authURL (its /v3 base)
-// for the project named region.
-func NewProjectFinder(authURL *url.URL, region string, get GetJSONFunc) *ProjectFinder {
-	return &ProjectFinder{authURL: authURL, region: region, get: get, done: make(chan struct{})}
+// for the project named region, with base as the look-up's context: the
+// provider's, so that the look-up is logged as the provider's, not as
+// whichever read happened to need it first.
+func NewProjectFinder(base context.Context, authURL *url.URL, region string, get GetJSONFunc) *ProjectFinder {
+	return &ProjectFinder{base: base, authURL: authURL, region: region, get: get, done: make(chan struct{})}
 }
 
 // DefaultAuthURL is IAM's endpoint in region: https://iam.{region}.{cloud}/v3.
@@ -37,15 +40,16 @@ func DefaultAuthURL(region, cloud string) string {
 	return "https://iam." + region + "." + cloud + "/v3"
 }
 
-// ProjectID returns the project's ID. The first call starts the look-up; it
-// runs to its end even if that caller gives up, so that a cancelled read
-// cannot fail the reads that wait on the same answer. Each caller waits only
-// as long as its own ctx allows.
+// ProjectID returns the project's ID. The first call starts the look-up, on
+// the finder's own context: it runs to its end (its retries bound it) even
+// if that caller gives up, so that a cancelled read cannot fail the reads
+// that wait on the same answer. Each caller waits only as long as its own
+// ctx allows.
 func (f *ProjectFinder) ProjectID(ctx context.Context) (string, error) {
 	f.start.Do(func() {
 		go func() {
 			defer close(f.done)
-			f.id, f.err = f.lookUp(context.WithoutCancel(ctx))
+			f.id, f.err = f.lookUp(f.base)
 		}()
 	})
 	select {
@@ -72,7 +76,7 @@ func (f *ProjectFinder) lookUp(ctx context.Context) (string, error) {
 	var body projectsBody
 	if err := f.get(ctx, u, &body); err != nil {
 		return "", fmt.Errorf("asking IAM for the project of region %s failed: %w. Set project_id (HW_PROJECT_ID) "+
-			"to skip this look-up; users without IAM permission to list projects must", f.region, err)
+			"to skip this look-up (users without IAM permission to list projects must set it)", f.region, err)
 	}
 	// IAM filters by name already; matching again guards against a gateway
 	// that ignores the filter and lists every project.

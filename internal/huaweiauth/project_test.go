@@ -23,7 +23,7 @@ func TestProjectFinderAsksOnceAndOutlivesACancelledCaller(t *testing.T) {
 		return ctx.Err()
 	}
 	u, _ := url.Parse("https://iam.example/v3")
-	f := NewProjectFinder(u, "cn-north-4", get)
+	f := NewProjectFinder(t.Context(), u, "cn-north-4", get)
 
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -44,7 +44,7 @@ func TestProjectFinderAsksOnceAndOutlivesACancelledCaller(t *testing.T) {
 
 func TestProjectFinderNamesTheRegionOnFailure(t *testing.T) {
 	u, _ := url.Parse("https://iam.example/v3")
-	f := NewProjectFinder(u, "cn-north-4", func(context.Context, *url.URL, any) error { return errors.New("HTTP 403") })
+	f := NewProjectFinder(t.Context(), u, "cn-north-4", func(context.Context, *url.URL, any) error { return errors.New("HTTP 403") })
 	_, err := f.ProjectID(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "region cn-north-4") || !strings.Contains(err.Error(), "HW_PROJECT_ID") {
 		t.Fatalf("error %v", err)

@@ -98,9 +98,12 @@ func (p *kpsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		resp.Diagnostics.AddError("Cannot configure the KPS provider", err.Error())
 		return
 	}
-	data := &providerData{client: client, projectID: cfg.projectID, serverLocks: &keypairops.ServerLocks{}}
+	// Configure's context carries the provider's loggers; detached from
+	// this call, it outlives it as the context of work shared by many calls.
+	lifetime := context.WithoutCancel(ctx)
+	data := &providerData{lifetime: lifetime, client: client, projectID: cfg.projectID, serverLocks: &keypairops.ServerLocks{}}
 	if cfg.projectID == "" && cfg.authURL != nil {
-		data.projectFinder = huaweiauth.NewProjectFinder(cfg.authURL, cfg.region, client.GetJSON)
+		data.projectFinder = huaweiauth.NewProjectFinder(lifetime, cfg.authURL, cfg.region, client.GetJSON)
 	}
 	resp.DataSourceData, resp.ResourceData, resp.ActionData = data, data, data
 }

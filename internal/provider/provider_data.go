@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -18,6 +19,10 @@ import (
 // providerData is what Configure hands every data source and resource: one
 // shared client, and the provider's default project.
 type providerData struct {
+	// lifetime is the provider's context, for work that serves many calls
+	// (a shared polling round, the project look-up): it carries the
+	// provider's loggers and no call's fields, and no call's end cancels it.
+	lifetime  context.Context
 	client    *kps.Client
 	projectID string
 	// projectFinder asks IAM for the region's project, once, when no
@@ -111,7 +116,7 @@ func (d *providerData) pollerFor(client *kps.Client, project string) *wait.Polle
 	}
 	p, ok := d.pollers[project]
 	if !ok {
-		p = wait.NewPoller(
+		p = wait.NewPoller(cmp.Or[context.Context](d.lifetime, context.Background()),
 			func(ctx context.Context) ([]kps.ListedTask, error) { return client.RunningTasks(ctx, project) },
 			func(ctx context.Context, taskID string) (kps.Task, error) {
 				return client.GetTask(ctx, project, taskID)

@@ -22,7 +22,20 @@ import (
 // this one. A wait sees its task end at most one round later than it would
 // alone. Errors of a round (a list that failed, a read that failed) go to
 // the waits that relied on it, and each handles them as it would alone.
+//
+// Sharing never needs a permission a wait alone does not: a list that fails
+// for good (a 401 or 403 for listing, say) is an error only for the waits
+// that need the list (server waits); a round reads the task waits' tasks by
+// ID instead, as they would read alone, and later rounds with no server
+// wait to serve do not list again.
+//
+// Rounds run on the poller's own context, made from the provider's, not on
+// that of whichever wait started them: a round's requests are logged as the
+// provider's, with no wait's fields, and one wait's Ctrl-C does not cut a
+// round short for the others. A round stops as soon as no wait waits for
+// it, so that none outlives the calls it serves.
 type Poller struct {
+	base context.Context
 	list ListFunc
 	read ReadByIDFunc
 
@@ -35,11 +48,15 @@ type Poller struct {
 	// listPages is how many pages the last list took, at the API's page
 	// size (see byID).
 	listPages int
+	// listRefused is set once a list failed for good: rounds that serve no
+	// server wait read by ID from then on.
+	listRefused bool
 }
 
-// NewPoller returns a poller that lists with list and reads by ID with read.
-func NewPoller(list ListFunc, read ReadByIDFunc) *Poller {
-	return &Poller{list: list, read: read, members: map[*member]bool{}, ended: map[string]kps.Task{}}
+// NewPoller returns a poller that lists with list and reads by ID with read,
+// its rounds running on base (the provider's context: see Poller).
+func NewPoller(base context.Context, list ListFunc, read ReadByIDFunc) *Poller {
+	return &Poller{base: base, list: list, read: read, members: map[*member]bool{}, ended: map[string]kps.Task{}}
 }
 
 type member struct {
@@ -56,6 +73,16 @@ type round struct {
 	running map[string]kps.ListedTask
 	reads   map[string]readResult
 	err     error // the list's
+	// listFailed is set when the list failed for good: the task waits'
+	// tasks were read by ID instead, and err is only the server waits'.
+	listFailed bool
+
+	// waiting counts the waits waiting for the round; when the last gives
+	// up before it is done, it is aborted (cancel) and never handed out.
+	// Both are guarded by the poller's mu.
+	waiting int
+	aborted bool
+	cancel  context.CancelFunc
 }
 
 type readResult struct {
@@ -81,7 +108,18 @@ func (p *Poller) Task(taskID string) (ReadFunc, func()) {
 		if alone {
 			return p.read(ctx, taskID)
 		}
-		return r.task(taskID)
+		if task, read, err := r.task(taskID); read {
+			return task, err
+		}
+		// The round did not read the task: it had ended in an earlier round
+		// by the time this one began (another wait on the same task).
+		p.mu.Lock()
+		task, ended = p.ended[taskID]
+		p.mu.Unlock()
+		if ended {
+			return task, nil
+		}
+		return p.read(ctx, taskID)
 	}, func() { p.leave(m) }
 }
 
@@ -149,29 +187,44 @@ func (p *Poller) roundFor(ctx context.Context, m *member) (r *round, alone bool,
 		}
 		r = p.latest
 		switch {
-		case r != nil && r != m.seen && r.serves[m]:
+		case r != nil && r != m.seen && r.serves[m] && !r.aborted:
 			// A round m has not taken, whose list was sent after m joined.
-		case r != nil && !r.finished():
+		case r != nil && !r.finished() && !r.aborted:
 			// In flight but no use to m: wait for it, then start the next.
 			p.mu.Unlock()
-			if err := r.wait(ctx); err != nil {
+			if err := r.doneOrCancelled(ctx); err != nil {
 				return nil, false, err
 			}
 			continue
 		default:
-			r = p.start(ctx)
+			r = p.start()
 		}
 		m.seen = r
+		r.waiting++
 		p.mu.Unlock()
-		return r, false, r.wait(ctx)
+		return r, false, p.await(ctx, r)
 	}
 }
 
-// start begins a round for every member that joined by now. It runs apart
-// from the wait that started it, so that one wait's Ctrl-C does not cut the
-// round short for the others. The caller holds p.mu.
-func (p *Poller) start(ctx context.Context) *round {
-	r := &round{serves: make(map[*member]bool, len(p.members)), done: make(chan struct{})}
+// await waits for r to be done, or for ctx to end; a round that the last of
+// its waits gave up on is aborted.
+func (p *Poller) await(ctx context.Context, r *round) error {
+	err := r.doneOrCancelled(ctx)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r.waiting--
+	if r.waiting == 0 && !r.finished() {
+		r.aborted = true
+		r.cancel()
+	}
+	return err
+}
+
+// start begins a round for every member that joined by now, on the
+// poller's context. The caller holds p.mu.
+func (p *Poller) start() *round {
+	ctx, cancel := context.WithCancel(p.base)
+	r := &round{serves: make(map[*member]bool, len(p.members)), done: make(chan struct{}), cancel: cancel}
 	var tasks []string
 	for m := range p.members {
 		r.serves[m] = true
@@ -182,11 +235,15 @@ func (p *Poller) start(ctx context.Context) *round {
 	p.latest = r
 	byID := p.byID(len(tasks))
 	go func() {
-		r.run(context.WithoutCancel(ctx), p.list, p.read, tasks, byID)
+		defer cancel()
+		r.run(ctx, p.list, p.read, tasks, byID)
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if !byID && r.err == nil {
 			p.listPages = max(1, (len(r.listed)+kps.ListPageSize-1)/kps.ListPageSize)
+		}
+		if r.listFailed && !r.aborted {
+			p.listRefused = true
 		}
 		for id, res := range r.reads {
 			if res.err == nil && res.task.Status.Terminal() && p.hasTask(id) {
@@ -199,20 +256,18 @@ func (p *Poller) start(ctx context.Context) *round {
 }
 
 // byID reports whether a round should read its tasks by ID rather than
-// list: when no server wait needs the list, and the list last took as many
+// list, when no server wait needs the list: after a list failed for good
+// (the waits read as they would alone), or when the list last took as many
 // pages as there are tasks to read (a project with thousands of running
-// tasks), reading each task costs no more. The list is read again once the
-// waits outnumber its pages. The caller holds p.mu.
+// tasks), so that reading each task costs no more. The list is read again
+// once the waits outnumber its pages. The caller holds p.mu.
 func (p *Poller) byID(tasks int) bool {
-	if p.listPages == 0 || tasks > p.listPages {
-		return false
-	}
 	for m := range p.members {
 		if m.taskID == "" {
 			return false
 		}
 	}
-	return true
+	return p.listRefused || (p.listPages > 0 && tasks <= p.listPages)
 }
 
 // hasTask reports whether a member waits for taskID. The caller holds p.mu.
@@ -226,14 +281,18 @@ func (p *Poller) hasTask(taskID string) bool {
 }
 
 // run lists, then reads by ID each of tasks that is not listed; or, byID,
-// reads every one of them by ID without listing. The caller closes r.done.
+// reads every one of them by ID without listing. A list that fails for good
+// is the server waits' error alone: the tasks are then read by ID. A list
+// that fails in a way that may pass fails the round for everyone, who try
+// again on their schedules. The caller closes r.done.
 func (r *round) run(ctx context.Context, list ListFunc, read ReadByIDFunc, tasks []string, byID bool) {
 	if !byID {
 		r.listed, r.err = list(ctx)
 	}
-	if r.err != nil {
+	if r.err != nil && (kps.IsTransient(r.err) || ctx.Err() != nil) {
 		return
 	}
+	r.listFailed = r.err != nil
 	r.running = make(map[string]kps.ListedTask, len(r.listed))
 	for _, t := range r.listed {
 		r.running[t.ID] = t
@@ -259,7 +318,7 @@ func (r *round) finished() bool {
 	}
 }
 
-func (r *round) wait(ctx context.Context) error {
+func (r *round) doneOrCancelled(ctx context.Context) error {
 	select {
 	case <-r.done:
 		return nil
@@ -269,18 +328,19 @@ func (r *round) wait(ctx context.Context) error {
 }
 
 // task is what the round learned of taskID: running while listed (the list
-// says no more), else what its read by ID found.
-func (r *round) task(taskID string) (kps.Task, error) {
-	if r.err != nil {
-		return kps.Task{}, r.err
+// says no more), else what its read by ID found. read is false when the
+// round learned nothing of it.
+func (r *round) task(taskID string) (task kps.Task, read bool, err error) {
+	if r.err != nil && !r.listFailed {
+		return kps.Task{}, true, r.err
 	}
-	if t, ok := r.running[taskID]; ok {
+	if t, listed := r.running[taskID]; listed {
 		status := "RUNNING"
 		if t.Operation != "" {
 			status += "_" + t.Operation
 		}
-		return kps.Task{ID: taskID, ServerID: t.ServerID, Status: kps.ParseStatus(status)}, nil
+		return kps.Task{ID: taskID, ServerID: t.ServerID, Status: kps.ParseStatus(status)}, true, nil
 	}
-	res := r.reads[taskID]
-	return res.task, res.err
+	res, read := r.reads[taskID]
+	return res.task, read, res.err
 }

@@ -21,7 +21,10 @@ type taskTable struct {
 	lists   int
 	reads   map[string]int
 	listErr []error // the next lists fail with these, one each
-	latency time.Duration
+	// listDenied, when set, fails every list after listErr's (a user who may
+	// read tasks but not list them).
+	listDenied error
+	latency    time.Duration
 }
 
 type fakeTask struct {
@@ -49,6 +52,9 @@ func (tt *taskTable) list(context.Context) ([]kps.ListedTask, error) {
 		err := tt.listErr[0]
 		tt.listErr = tt.listErr[1:]
 		return nil, err
+	}
+	if tt.listDenied != nil {
+		return nil, tt.listDenied
 	}
 	now := time.Since(tt.start)
 	var out []kps.ListedTask
@@ -111,7 +117,7 @@ func TestPollerSharesRounds(t *testing.T) {
 			}
 			tt.add(fmt.Sprintf("t%d", i), 0, 3*time.Second+time.Duration(i)*300*time.Millisecond, final)
 		}
-		p := NewPoller(tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.list, tt.read)
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() {
@@ -144,7 +150,7 @@ func TestPollerAloneReadsByID(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		tt := newTaskTable()
 		tt.add("solo", 0, 2500*time.Millisecond, "SUCCESS_RESET")
-		p := NewPoller(tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.list, tt.read)
 		res, err := waitShared(t.Context(), p, "solo")
 		if err != nil || res.Task.Status.Raw != "SUCCESS_RESET" {
 			t.Fatalf("%+v, %v", res, err)
@@ -165,7 +171,7 @@ func TestPollerLateTaskIsNotReadByID(t *testing.T) {
 		tt.add("early", 0, 0, "")
 		tt.add("other", 0, 0, "")
 		tt.add("late", 200*time.Millisecond, 3*time.Second, "SUCCESS_RESET")
-		p := NewPoller(tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.list, tt.read)
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
 		for _, id := range []string{"early", "other"} {
@@ -184,9 +190,10 @@ func TestPollerLateTaskIsNotReadByID(t *testing.T) {
 	})
 }
 
-// TestPollerPurgedAndFailingList: a list that fails for a round delays the
-// waits, which go on; a task purged before its final read ends only its own
-// wait, with the read's error.
+// TestPollerPurgedAndFailingList: a list that fails for a round in a way
+// that may pass delays the waits, which hear of it as a transient failure
+// and go on; a task purged before its final read ends only its own wait,
+// with the read's error.
 func TestPollerPurgedAndFailingList(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		tt := newTaskTable()
@@ -195,13 +202,24 @@ func TestPollerPurgedAndFailingList(t *testing.T) {
 		tt.add("gone", 0, 2*time.Second, "SUCCESS_RESET")
 		// Purged just before it ends: listed as running until then, and gone when read.
 		time.AfterFunc(1900*time.Millisecond, func() { tt.mu.Lock(); tt.tasks["gone"].purged = true; tt.mu.Unlock() })
-		p := NewPoller(tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.list, tt.read)
 		errs := map[string]error{}
+		transient := map[string]int{}
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		for _, id := range []string{"ok", "gone"} {
 			wg.Go(func() {
-				_, err := waitShared(t.Context(), p, id)
+				read, leave := p.Task(id)
+				defer leave()
+				w := sharedWaiter
+				w.Observer.TransientError = func(_ context.Context, err error, _ time.Duration) {
+					mu.Lock()
+					defer mu.Unlock()
+					if kps.IsTransient(err) {
+						transient[id]++
+					}
+				}
+				_, err := w.Wait(t.Context(), read)
 				mu.Lock()
 				errs[id] = err
 				mu.Unlock()
@@ -210,6 +228,127 @@ func TestPollerPurgedAndFailingList(t *testing.T) {
 		wg.Wait()
 		if errs["ok"] != nil || !kps.IsNotFound(errs["gone"]) {
 			t.Fatalf("errors %v: want ok to succeed and gone to end with not found", errs)
+		}
+		if lists, _ := tt.counts(); lists < 3 || transient["ok"]+transient["gone"] < 2 || transient["ok"] == 0 {
+			t.Fatalf("%d lists, transient failures heard %v: want both 503s heard as passing, and a list after them", lists, transient)
+		}
+	})
+}
+
+// TestPollerListRefused: a user who may read tasks but not list them. Two
+// task waits sharing a poller both end as they would alone, reading by ID,
+// and once the refusal is known rounds that serve only task waits do not
+// list again; a server wait, which needs the list, ends with the refusal.
+func TestPollerListRefused(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tt := newTaskTable()
+		denied := &kps.ResponseError{StatusCode: 403, ErrorCode: "KPS.0403", ErrorMsg: "no permission to list tasks"}
+		tt.listDenied = denied
+		tt.add("a", 0, 3*time.Second, "SUCCESS_RESET")
+		tt.add("b", 0, 5*time.Second, "FAILED_RESET")
+		p := NewPoller(t.Context(), tt.list, tt.read)
+		var wg sync.WaitGroup
+		for id, want := range map[string]string{"a": "SUCCESS_RESET", "b": "FAILED_RESET"} {
+			wg.Go(func() {
+				if res, err := waitShared(t.Context(), p, id); err != nil || res.Task.Status.Raw != want {
+					t.Errorf("%s: %+v, %v; want %s as alone", id, res, err, want)
+				}
+			})
+		}
+		var serverErr error
+		wg.Go(func() {
+			time.Sleep(1500 * time.Millisecond)
+			list, read, leave := p.Server()
+			defer leave()
+			_, serverErr = Poll(t.Context(), sharedWaiter, ForServerTasks("srv", list, read))
+		})
+		wg.Wait()
+		if !errors.Is(serverErr, error(denied)) {
+			t.Fatalf("the server wait: %v, want the list's 403", serverErr)
+		}
+		// The first round's list, and the server wait's: none for the task
+		// waits' other rounds.
+		if lists, _ := tt.counts(); lists > 2 {
+			t.Fatalf("%d lists: after the refusal, rounds without a server wait must read by ID", lists)
+		}
+	})
+}
+
+// TestPollerSameTaskTwice: a second wait on a task joins while the round
+// that sees the task end is in flight; the next round, begun after that
+// end was recorded, does not read the task again. The second wait must get
+// the end, never an empty answer.
+func TestPollerSameTaskTwice(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tt := newTaskTable()
+		tt.add("x", 0, 500*time.Millisecond, "SUCCESS_RESET")
+		tt.add("stuck", 0, 0, "")
+		p := NewPoller(t.Context(), tt.list, tt.read)
+		steady := Waiter{Clock: RealClock{}, Timeout: time.Minute,
+			Schedule: Schedule{First: time.Second, Max: time.Second, Factor: 1, Rand: fixedRand(0)}}
+		ctx, cancel := context.WithCancel(t.Context())
+		var wg sync.WaitGroup
+		for _, id := range []string{"x", "stuck"} {
+			wg.Go(func() {
+				read, leave := p.Task(id)
+				defer leave()
+				_, _ = steady.Wait(ctx, read)
+			})
+		}
+		// The first polls end at 20 ms; the round a second later lists
+		// (20 ms), then reads x (20 ms): join in between.
+		time.Sleep(time.Second + 50*time.Millisecond)
+		read, leave := p.Task("x")
+		var statuses []string
+		res, err := steady.Wait(t.Context(), func(ctx context.Context) (kps.Task, error) {
+			task, err := read(ctx)
+			statuses = append(statuses, task.Status.Raw)
+			return task, err
+		})
+		leave()
+		cancel()
+		wg.Wait()
+		if err != nil || res.Task.Status.Raw != "SUCCESS_RESET" || len(statuses) != 1 {
+			t.Fatalf("the second wait on x: %+v, %v after reads %q; want the end at once", res, err, statuses)
+		}
+	})
+}
+
+// TestPollerRoundStopsWhenNoWaitNeedsIt: a round whose waits all gave up
+// (Ctrl-C, their timeouts) is cancelled, rather than running on, in the
+// budget's wait or a slow list, on the provider's context.
+func TestPollerRoundStopsWhenNoWaitNeedsIt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var listCtxErr error
+		listing := make(chan struct{}, 8)
+		list := func(ctx context.Context) ([]kps.ListedTask, error) {
+			listing <- struct{}{}
+			select {
+			case <-time.After(10 * time.Minute): // a budget spent for ten minutes
+				return nil, nil
+			case <-ctx.Done():
+				listCtxErr = ctx.Err()
+				return nil, ctx.Err()
+			}
+		}
+		read := func(context.Context, string) (kps.Task, error) { return kps.Task{}, nil }
+		p := NewPoller(t.Context(), list, read)
+		ctx, cancel := context.WithCancel(t.Context())
+		var wg sync.WaitGroup
+		readA, leaveA := p.Task("a")
+		readB, leaveB := p.Task("b")
+		for _, read := range []ReadFunc{readA, readB} {
+			wg.Go(func() { _, _ = read(ctx) })
+		}
+		defer leaveA()
+		defer leaveB()
+		<-listing
+		began := time.Now()
+		cancel()
+		wg.Wait()
+		synctest.Wait()
+		if !errors.Is(listCtxErr, context.Canceled) || time.Since(began) > time.Second {
+			t.Fatalf("the round's list ended with %v after %v: want it cancelled once no wait needed it", listCtxErr, time.Since(began))
 		}
 	})
 }
@@ -222,7 +361,7 @@ func TestPollerInterruptOneWait(t *testing.T) {
 		tt.add("a", 0, 3*time.Second, "SUCCESS_RESET")
 		tt.add("b", 0, 3*time.Second, "SUCCESS_RESET")
 		tt.add("stuck", 0, 0, "")
-		p := NewPoller(tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.list, tt.read)
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(1500*time.Millisecond, cancel)
 		var interrupted error
@@ -253,7 +392,7 @@ func TestPollerServerWaitShares(t *testing.T) {
 		for i := range n {
 			tt.add(fmt.Sprintf("t%d", i), 0, 2*time.Second+time.Duration(i)*250*time.Millisecond, "SUCCESS_RESET")
 		}
-		p := NewPoller(tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.list, tt.read)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		polls := 0
@@ -301,7 +440,7 @@ func TestPollerLongListReadsByID(t *testing.T) {
 		}
 		tt.add("a", 0, 5*time.Second, "SUCCESS_RESET")
 		tt.add("b", 0, 5*time.Second, "SUCCESS_RESET")
-		p := NewPoller(tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.list, tt.read)
 		var wg sync.WaitGroup
 		for _, id := range []string{"a", "b"} {
 			wg.Go(func() {
