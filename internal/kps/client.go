@@ -143,7 +143,7 @@ func (c *Client) GetTask(ctx context.Context, projectID, taskID string) (Task, e
 		return Task{}, err
 	}
 	u := c.endpoint.JoinPath("v3", projectID, "tasks", taskID)
-	resp, err := c.get(ctx, u, hints{denied: "the user needs the kps::getTask permission in this project", notFound: taskNotFoundHint})
+	resp, err := c.get(ctx, u, hints{denied: needs("kps::getTask"), notFound: taskNotFoundHint})
 	if err != nil {
 		return Task{}, err
 	}
@@ -155,7 +155,7 @@ func (c *Client) GetTask(ctx context.Context, projectID, taskID string) (Task, e
 // retries, budget, logging and errors as every KPS request, and decodes a 200
 // answer's JSON into v.
 func (c *Client) GetJSON(ctx context.Context, u *url.URL, v any) error {
-	resp, err := c.get(ctx, u, hints{denied: "the user lacks the permission this request needs"})
+	resp, err := c.get(ctx, u, hints{denied: needs("iam:projects:list")})
 	if err != nil {
 		return err
 	}
@@ -180,6 +180,12 @@ type response struct {
 // get sends one GET, retried as the policy allows, and reads its answer.
 func (c *Client) get(ctx context.Context, u *url.URL, h hints) (*response, error) {
 	return c.send(ctx, http.MethodGet, u, nil, h)
+}
+
+// needs is the hint for a 403: the IAM action the call needs, worded the
+// same for every call.
+func needs(action string) string {
+	return "the user needs the IAM permission " + action + " in this project"
 }
 
 // hints are what an error answer means for one kind of request: a 403 (which
@@ -213,7 +219,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 	logRequestBody(ctx, req.Request, body)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		rerr := c.noAnswer(ctx, req.Method, u, *attempts, err)
+		rerr := c.noAnswer(ctx, req.Method, u, attempts, err)
 		rerr.MayHaveReached = once.mayHaveReached()
 		return nil, rerr
 	}
@@ -222,27 +228,32 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 	respBody, tooLarge, err := readLimited(resp.Body)
 	logBody(ctx, req.Request, respBody, secrets)
 	if err != nil {
-		rerr := c.noAnswer(ctx, req.Method, u, *attempts, fmt.Errorf("reading the response body: %w", err))
+		rerr := c.noAnswer(ctx, req.Method, u, attempts, fmt.Errorf("reading the response body: %w", err))
 		rerr.MayHaveReached = once != nil
 		return nil, rerr
 	}
 	return &response{
 		method: req.Method, url: u.String(), status: resp.StatusCode, header: resp.Header,
 		body: respBody, tooLarge: tooLarge, secrets: secrets, authHint: c.authHint, hints: h,
-		received: time.Now(), attempts: *attempts,
+		received: time.Now(), attempts: attempts.n,
 	}, nil
 }
 
 // noAnswer describes a request that got no usable answer. Whether trying
 // again may help is decided here, where the caller's context tells a
 // cancelled request from an attempt that timed out.
-func (c *Client) noAnswer(ctx context.Context, method string, u *url.URL, attempts int, err error) *RequestError {
+func (c *Client) noAnswer(ctx context.Context, method string, u *url.URL, attempts *attemptLog, err error) *RequestError {
 	cause := unwrapURLError(err)
-	if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+	switch {
+	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
 		cause = fmt.Errorf("no answer within %s, the limit for one attempt: %w", c.timeout, cause)
+	case ctx.Err() != nil && attempts.last != "":
+		// Cut short while retrying: what the retries were about says more
+		// than the cancellation.
+		cause = fmt.Errorf("%w, while retrying after %s", cause, attempts.last)
 	}
 	return &RequestError{
-		Method: method, URL: u.String(), Attempts: attempts, Err: cause,
+		Method: method, URL: u.String(), Attempts: attempts.n, Err: cause,
 		Transient: ctx.Err() == nil && transientTransportError(err),
 	}
 }

@@ -189,3 +189,38 @@ func TestConnectionRefused(t *testing.T) {
 		t.Fatalf("got %v, want a RequestError naming the request", err)
 	}
 }
+
+// TestForbiddenHintsNameThePermission: every call answered 403 says, in
+// the same words, which IAM action it needs.
+func TestForbiddenHintsNameThePermission(t *testing.T) {
+	denied := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"error_code":"APIGW.0302","error_msg":"The IAM user is not authorized to access the API"}`))
+	})
+	c := newClient(t, denied, "")
+	ctx := t.Context()
+	for _, call := range []struct {
+		name, action string
+		do           func() error
+	}{
+		{"read a task", "kps::getTask", func() error { _, err := c.GetTask(ctx, testProject, "t1"); return err }},
+		{"list running tasks", "kps:SSHKeyPair:list", func() error { _, err := c.RunningTasks(ctx, testProject); return err }},
+		{"list failed tasks", "kps:SSHKeyPair:list", func() error { _, err := c.FailedTasks(ctx, testProject); return err }},
+		{"associate", "kps:SSHKeyPair:bind", func() error {
+			_, err := c.Associate(ctx, testProject, kps.AssociateRequest{ServerID: "srv", KeypairName: "kp"})
+			return err
+		}},
+		{"disassociate", "kps:SSHKeyPair:bind", func() error {
+			_, err := c.Disassociate(ctx, testProject, kps.DisassociateRequest{ServerID: "srv"})
+			return err
+		}},
+		{"delete a failed-task record", "kps:SSHKeyPair:delete", func() error { return c.DeleteFailedTask(ctx, testProject, "t1") }},
+		{"delete every failed-task record", "kps:SSHKeyPair:delete", func() error { return c.DeleteFailedTasks(ctx, testProject) }},
+	} {
+		err := call.do()
+		if want := "the user needs the IAM permission " + call.action + " in this project"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want the hint %q", call.name, err, want)
+		}
+	}
+}

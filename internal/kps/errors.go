@@ -118,6 +118,23 @@ func (e *ResponseError) IsNotFound() bool {
 	return (e.StatusCode == http.StatusNotFound && !e.IsNoSuchAPI()) || e.StatusCode == http.StatusBadRequest
 }
 
+// IsGone reports whether err is the API saying, for certain, that what was
+// asked for does not exist: a 404 (but not the gateway's "no such API"), or a
+// 400 whose message says so. Unlike IsNotFound, a 400 about something else
+// (a record of a task that never failed, say) is not taken for one.
+func IsGone(err error) bool {
+	var re *ResponseError
+	if !errors.As(err, &re) || re.Problem != "" {
+		return false
+	}
+	if re.StatusCode == http.StatusNotFound {
+		return !re.IsNoSuchAPI()
+	}
+	msg := strings.ToLower(re.ErrorMsg)
+	return re.StatusCode == http.StatusBadRequest &&
+		(strings.Contains(msg, "not exist") || strings.Contains(msg, "not found") || strings.Contains(msg, "no such"))
+}
+
 // IsNotFound reports whether err is the API saying that the task does not exist.
 func IsNotFound(err error) bool {
 	var re *ResponseError

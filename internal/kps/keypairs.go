@@ -111,7 +111,9 @@ type dispatchJ struct {
 	ErrorMsg  string `json:"error_msg"`
 }
 
-const startDenied = "the user needs the KPS permission for this call (kps:keypairs:associate or kps:keypairs:disassociate) in this project"
+// startDenied is the 403 hint of associate and disassociate: KPS's IAM
+// action for both is bind.
+var startDenied = needs("kps:SSHKeyPair:bind")
 
 // Associate starts a task that binds a key pair to a server:
 // POST /v3/{project_id}/keypairs/associate.
@@ -187,7 +189,7 @@ func (c *Client) DeleteFailedTasks(ctx context.Context, projectID string) error 
 
 func (c *Client) delete(ctx context.Context, u *url.URL, notFound string) error {
 	resp, err := c.send(ctx, http.MethodDelete, u, nil, hints{
-		denied: "the user needs the KPS permission to delete failed-task records in this project", notFound: notFound,
+		denied: needs("kps:SSHKeyPair:delete"), notFound: notFound,
 	})
 	if err != nil {
 		return err

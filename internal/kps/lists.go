@@ -54,7 +54,7 @@ func (c *Client) listTasks(ctx context.Context, projectID, list string) ([]Liste
 	for len(tasks) < maxListedTasks {
 		u := c.endpoint.JoinPath("v3", projectID, list)
 		u.RawQuery = url.Values{"limit": {strconv.Itoa(ListPageSize)}, "offset": {strconv.Itoa(len(tasks))}}.Encode()
-		resp, err := c.get(ctx, u, hints{denied: "the user needs the permission to list KPS tasks in this project"})
+		resp, err := c.get(ctx, u, hints{denied: needs("kps:SSHKeyPair:list")})
 		if err != nil {
 			return nil, err
 		}

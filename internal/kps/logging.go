@@ -51,8 +51,12 @@ func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		fields["error"] = err.Error()
 		tflog.SubsystemDebug(ctx, LogSubsystem, "KPS request got no answer", fields)
+		if ctx.Err() == nil {
+			recordAttempt(ctx, "no answer: "+unwrapURLError(err).Error())
+		}
 		return nil, err
 	}
+	recordAttempt(ctx, "HTTP "+resp.Status)
 	fields["status"] = resp.StatusCode
 	fields["request_id"] = resp.Header.Get("X-Request-Id")
 	tflog.SubsystemDebug(ctx, LogSubsystem, "KPS request", fields)
@@ -90,17 +94,31 @@ func logBody(ctx context.Context, req *http.Request, body []byte, secrets masker
 
 type attemptCounterKey struct{}
 
+// attemptLog numbers the attempts of one request, and keeps what the last
+// one got, for an error when the request is cut short between attempts.
+type attemptLog struct {
+	n    int
+	last string // "HTTP 503 Service Unavailable", or why no answer came
+}
+
 // withAttemptCounter lets the transport number the attempts of one request.
-func withAttemptCounter(ctx context.Context) (context.Context, *int) {
-	n := new(int)
-	return context.WithValue(ctx, attemptCounterKey{}, n), n
+func withAttemptCounter(ctx context.Context) (context.Context, *attemptLog) {
+	a := new(attemptLog)
+	return context.WithValue(ctx, attemptCounterKey{}, a), a
 }
 
 func countAttempt(ctx context.Context) int {
-	n, ok := ctx.Value(attemptCounterKey{}).(*int)
+	a, ok := ctx.Value(attemptCounterKey{}).(*attemptLog)
 	if !ok {
 		return 1
 	}
-	*n++
-	return *n
+	a.n++
+	return a.n
+}
+
+// recordAttempt keeps what an attempt got.
+func recordAttempt(ctx context.Context, got string) {
+	if a, ok := ctx.Value(attemptCounterKey{}).(*attemptLog); ok {
+		a.last = got
+	}
 }

@@ -130,6 +130,8 @@ func Poll[T any](ctx context.Context, w Waiter, refresh RefreshFunc[T]) (Outcome
 				return Outcome[T]{Value: value, CompletedAt: now, Polls: polls}, nil
 			}
 		case TimedOut(ctx):
+			// The read the deadline cut short says what it was retrying on.
+			lastErr = err
 			return Outcome[T]{}, timedOut(now, polls)
 		case ctx.Err() != nil:
 			return Outcome[T]{}, &InterruptedError{Waited: now.Sub(start), LastStatus: lastStatus}
