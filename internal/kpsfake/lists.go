@@ -49,6 +49,11 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, projectID, li
 		return
 	}
 	s.listRequests[list]++
+	if s.listsDenied {
+		s.mu.Unlock()
+		writeError(w, http.StatusForbidden, "KPS.0403", "The IAM user has no permission to list key-pair tasks", requestID)
+		return
+	}
 	now := s.now()
 	var states []*taskState
 	for key, t := range s.tasks {
@@ -75,6 +80,9 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, projectID, li
 		lt := listedTask{
 			TaskID: t.id, OperateType: operation, TaskTime: strconv.FormatInt(t.added.UnixMilli(), 10),
 			ServerName: t.ServerName, ServerID: t.ServerID, KeypairName: t.KeypairName,
+		}
+		if t.NoTaskTime {
+			lt.TaskTime = ""
 		}
 		if list == listFailed {
 			lt.TaskErrorCode, lt.TaskErrorMsg = t.ErrorCode, t.ErrorMsg

@@ -41,6 +41,8 @@ type Task struct {
 	// Faults answer the task's next requests, one each, in order, before the
 	// timeline is consulted again.
 	Faults []Fault
+	// NoTaskTime lists the task with an empty task_time, as the API may.
+	NoTaskTime bool
 }
 
 // Server is an http.Handler serving the task API. The zero value is not usable:
@@ -64,6 +66,7 @@ type Server struct {
 	regions        map[string][]string   // IAM: project IDs by region name
 	projectLookups int
 	listRequests   map[string]int
+	listsDenied    bool
 	signatures     []string
 	requests       int
 	throttled      int
@@ -102,6 +105,10 @@ func WithLimiter(l Limiter, stated bool) Option {
 // WithMaxPage makes the task lists answer at most n tasks a page, whatever
 // limit is asked for, as a gateway that caps pages does.
 func WithMaxPage(n int) Option { return func(s *Server) { s.maxPage = n } }
+
+// WithListsDenied answers every task list 403, as the gateway does for a
+// user allowed to read tasks (kps::getTask) but not to list them.
+func WithListsDenied() Option { return func(s *Server) { s.listsDenied = true } }
 
 // WithLatency delays every answer by d, as a distant region does.
 func WithLatency(d time.Duration) Option { return func(s *Server) { s.latency = d } }

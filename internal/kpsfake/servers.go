@@ -18,7 +18,9 @@ type ECS struct {
 	// Keypair is the key pair bound now; a successful task changes it.
 	Keypair string
 	// Password and PrivateKey are what KPS can log in with now: auth.key
-	// must equal the one its auth.type names.
+	// must equal the one its auth.type names. A task that binds a key pair
+	// changes PrivateKey to that key pair's (PrivateKeyOf), as a real
+	// server's authorized_keys changes, so the old key is refused after it.
 	Password, PrivateKey string
 	// TaskDuration is how long the server's tasks run (default one second):
 	// READY, then RUNNING from a tenth of it, then the end.
@@ -119,14 +121,24 @@ func (s *Server) BusyRefusals(projectID, serverID string) int {
 	return 0
 }
 
-// settle applies the last task's effect once it has succeeded.
+// PrivateKeyOf is the private key of the key pair named keypair as the
+// stand-in knows it: what a server accepts once that key pair is bound.
+func PrivateKeyOf(keypair string) string {
+	return "-----BEGIN OPENSSH PRIVATE KEY-----\nkpsfake-private-key-of-" + keypair + "\n-----END OPENSSH PRIVATE KEY-----\n"
+}
+
+// settle applies the last task's effect once it has succeeded: the key pair
+// it bound, and the key that logs in from then on (none after an unbind).
 func (e *ecsState) settle(now time.Time) {
 	if e.pending == nil {
 		return
 	}
 	phase := phaseOf(e.pending.peek(now))
 	if phase == "SUCCESS" {
-		e.Keypair = e.pendingKeypair
+		e.Keypair, e.PrivateKey = e.pendingKeypair, ""
+		if e.Keypair != "" {
+			e.PrivateKey = PrivateKeyOf(e.Keypair)
+		}
 	}
 	if phase == "SUCCESS" || phase == "FAILED" {
 		e.pending = nil

@@ -226,18 +226,25 @@ func (s *Server) serveDeleteFailed(w http.ResponseWriter, route writeRoute, requ
 		return
 	}
 	now := s.now()
-	found := false
+	found, notFailed := false, false
 	for key, t := range s.tasks {
 		if !strings.HasPrefix(key, route.project+"/") || (route.taskID != "" && t.id != route.taskID) {
 			continue
 		}
-		if phaseOf(t.peek(now)) == "FAILED" && !t.recordDeleted {
+		switch {
+		case phaseOf(t.peek(now)) == "FAILED" && !t.recordDeleted:
 			t.recordDeleted, found = true, true
+		case phaseOf(t.peek(now)) != "FAILED":
+			notFailed = true
 		}
 	}
 	s.deletes = append(s.deletes, cmp.Or(route.taskID, "*"))
 	s.mu.Unlock()
-	if route.taskID != "" && !found {
+	switch {
+	case route.taskID != "" && !found && notFailed:
+		writeError(w, http.StatusBadRequest, "KPS.0405", "The task has not failed; only failed tasks have records to delete", requestID)
+		return
+	case route.taskID != "" && !found:
 		writeError(w, http.StatusBadRequest, "KPS.0404", "The failed task does not exist", requestID)
 		return
 	}
