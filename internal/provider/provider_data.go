@@ -35,6 +35,9 @@ type providerData struct {
 	// serverLocks keeps the resources that start tasks to one at a time per
 	// server in this provider process.
 	serverLocks *keypairops.ServerLocks
+	// settled are the successes of interrupted creates that their tainted
+	// resources' Deletes found, for the Creates that replace them.
+	settled settledTasks
 	// unknown names the provider attributes that were not yet known when
 	// Terraform configured the provider; client is nil while it is set.
 	unknown []string

@@ -28,7 +28,7 @@ type keypairAssociationModel struct {
 	ServerID        types.String   `tfsdk:"server_id"`
 	KeypairName     types.String   `tfsdk:"keypair_name"`
 	ProjectID       types.String   `tfsdk:"project_id"`
-	Auth            *authModel     `tfsdk:"auth"`
+	Auth            types.Object   `tfsdk:"auth"`
 	DisablePassword types.Bool     `tfsdk:"disable_password"`
 	Port            types.Int64    `tfsdk:"port"`
 	PollInterval    types.String   `tfsdk:"poll_interval"`
@@ -37,9 +37,11 @@ type keypairAssociationModel struct {
 }
 
 // sameTask reports whether m and o ask for the same task: a change to
-// anything else (poll_interval, timeouts) starts nothing.
+// anything else (poll_interval, timeouts) starts nothing. auth compares
+// whole: key_wo is null in plan and state alike (write-only), so
+// key_wo_version stands for it, and an auth not known yet is a change.
 func (m *keypairAssociationModel) sameTask(o *keypairAssociationModel) bool {
-	return m.KeypairName.Equal(o.KeypairName) && m.Auth.sameAs(o.Auth) &&
+	return m.KeypairName.Equal(o.KeypairName) && m.Auth.Equal(o.Auth) &&
 		m.DisablePassword.Equal(o.DisablePassword) && m.Port.Equal(o.Port)
 }
 
@@ -76,11 +78,6 @@ func (r *keypairAssociationResource) ModifyPlan(ctx context.Context, req resourc
 // Read makes no API call: no KPS call shows which key pair a server has, so
 // a binding undone elsewhere cannot be seen, and a finished task does not change.
 func (r *keypairAssociationResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
-}
-
-// Delete only forgets: the key pair stays bound. kps_keypair_disassociation
-// unbinds it.
-func (r *keypairAssociationResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
 }
 
 // defaultStartTimeout bounds a resource's whole sequence: waiting for the

@@ -8,63 +8,120 @@ import (
 	"time"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
 )
 
-// TestAccKeypairAssociation_interrupted presses Ctrl-C on a real apply
-// while the task it started runs. The error names the task, and the state
-// keeps its ID with the resource tainted. The next apply replaces it: it
-// waits for that task to end, then starts one more, never refused as busy.
-func TestAccKeypairAssociation_interrupted(t *testing.T) {
-	ws := cliWorkspace(t)
-	api := newFakeAPI(t)
-	const taskTime = 3 * time.Second
-	api.addServer("srv", kpsfake.ECS{TaskDuration: taskTime})
-	err := ws.WriteConfig(requiredKPS + api.associationConfig("kp-new", "  auth = {\n    type = \"keypair\"\n    key  = \""+strings.ReplaceAll(oldKey, "\n", `\n`)+"\"\n  }"))
+// keyAuth is an auth block with key in state, written as HCL.
+func keyAuth(key string) string {
+	return "  auth = {\n    type = \"keypair\"\n    key  = \"" + strings.ReplaceAll(key, "\n", `\n`) + "\"\n  }"
+}
+
+// interruptStartedTask presses Ctrl-C on an apply of ws once it has
+// started a task on srv and read it, and returns that start and the CLI's
+// output.
+func interruptStartedTask(t *testing.T, ws *tfrun.Workspace, api *fakeAPI, before int) (kpsfake.StartRequest, string) {
+	t.Helper()
+	var started kpsfake.StartRequest
+	out := interruptWhen(t, ws, func() bool {
+		starts := api.StartRequests(testProject, "srv")
+		if len(starts) > before && api.Requests(starts[before].TaskID) > 0 {
+			started = starts[before]
+			return true
+		}
+		return false
+	})
+	return started, out
+}
+
+func readState(t *testing.T, ws *tfrun.Workspace) string {
+	t.Helper()
+	state, err := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return string(state)
+}
 
-	var out lockedBuffer
-	apply := ws.Command(t.Context(), &out, nil, "apply", "-auto-approve", "-input=false", "-no-color")
-	if err := apply.Start(); err != nil {
+// TestAccKeypairAssociation_interrupted presses Ctrl-C on a real apply
+// while the replace it started runs. The error names the task, and the
+// state keeps its ID with the resource tainted. The task then succeeds,
+// which changes the key the server accepts: the next apply's Delete of
+// the tainted resource finds that out, and its Create adopts the success.
+// Exactly one start in all; sending the old key again would have failed.
+func TestAccKeypairAssociation_interrupted(t *testing.T) {
+	ws := cliWorkspace(t)
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{TaskDuration: 2 * time.Second})
+	if err := ws.WriteConfig(requiredKPS + api.associationConfig("kp-new", keyAuth(oldKey))); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(60 * time.Second)
-	var first kpsfake.StartRequest
-	for {
-		if starts := api.StartRequests(testProject, "srv"); len(starts) > 0 && api.Requests(starts[0].TaskID) > 0 {
-			first = starts[0]
-			break
-		}
-		if time.Now().After(deadline) {
-			_ = apply.Process.Kill()
-			t.Fatalf("the task was never started and read:\n%s", out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+	first, out := interruptStartedTask(t, ws, api, 0)
+	if !strings.Contains(out, "Wait for KPS task "+first.TaskID+" interrupted") {
+		t.Fatalf("the error does not name the task:\n%s", out)
 	}
-	if err := apply.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	if err := apply.Wait(); err == nil {
-		t.Fatalf("the interrupted apply succeeded:\n%s", out.String())
-	}
-	if !strings.Contains(out.String(), "Wait for KPS task "+first.TaskID+" interrupted") {
-		t.Fatalf("the error does not name the task:\n%s", out.String())
-	}
-	state, err := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate"))
-	if err != nil || !strings.Contains(string(state), first.TaskID) || !strings.Contains(string(state), `"status": "tainted"`) {
-		t.Fatalf("the state does not keep the started task, tainted (%v):\n%s", err, state)
+	if state := readState(t, ws); !strings.Contains(state, first.TaskID) || !strings.Contains(state, `"status": "tainted"`) {
+		t.Fatalf("the state does not keep the started task, tainted:\n%s", state)
 	}
 
 	var again lockedBuffer
 	if err := ws.Run(t.Context(), &again, nil, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		t.Fatalf("the next apply failed: %v\n%s", err, again.String())
 	}
-	starts := api.StartRequests(testProject, "srv")
-	if len(starts) != 2 || starts[1].At.Sub(first.At) < taskTime || api.BusyRefusals(testProject, "srv") != 0 {
-		t.Fatalf("starts %+v, %d refused as busy: want a second start after the first task ended", starts, api.BusyRefusals(testProject, "srv"))
+	if starts := api.StartRequests(testProject, "srv"); len(starts) != 1 {
+		t.Fatalf("starts %+v: want only the interrupted one, its success adopted", starts)
 	}
-	if state, _ := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate")); !strings.Contains(string(state), starts[1].TaskID) {
-		t.Fatalf("the state does not hold the second task:\n%s", state)
+	state := readState(t, ws)
+	if !strings.Contains(state, `"task_id": "`+first.TaskID+`"`) || !strings.Contains(state, `"task_status": "SUCCESS_REPLACE"`) ||
+		strings.Contains(state, "tainted") {
+		t.Fatalf("the state does not hold the adopted task, untainted:\n%s", state)
+	}
+}
+
+// TestAccKeypairAssociation_interruptedUpdate: Ctrl-C on an update that
+// rotates kp-a to kp-b. The state keeps the old arguments with the new
+// task; the task succeeds; the next apply reads it, adopts the success for
+// kp-b and sends nothing (the server no longer accepts kp-a's key). One
+// start per operation, and a second plan is empty.
+func TestAccKeypairAssociation_interruptedUpdate(t *testing.T) {
+	ws := cliWorkspace(t)
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{TaskDuration: 2 * time.Second})
+	apply := func() string {
+		var out lockedBuffer
+		if err := ws.Run(t.Context(), &out, nil, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+			t.Fatalf("apply: %v\n%s", err, out.String())
+		}
+		return out.String()
+	}
+	if err := ws.WriteConfig(requiredKPS + api.associationConfig("kp-a", keyAuth(oldKey))); err != nil {
+		t.Fatal(err)
+	}
+	apply()
+	if err := ws.WriteConfig(requiredKPS + api.associationConfig("kp-b", keyAuth(kpsfake.PrivateKeyOf("kp-a")))); err != nil {
+		t.Fatal(err)
+	}
+	update, out := interruptStartedTask(t, ws, api, 1)
+	if !strings.Contains(out, "Wait for KPS task "+update.TaskID+" interrupted") {
+		t.Fatalf("the error does not name the task:\n%s", out)
+	}
+	if state := readState(t, ws); !strings.Contains(state, `"keypair_name": "kp-a"`) || !strings.Contains(state, update.TaskID) {
+		t.Fatalf("the state does not keep the old arguments with the new task:\n%s", state)
+	}
+
+	apply()
+	if starts := api.StartRequests(testProject, "srv"); len(starts) != 2 {
+		t.Fatalf("starts %+v: want the create's and the interrupted update's, nothing more", starts)
+	}
+	state := readState(t, ws)
+	if !strings.Contains(state, `"keypair_name": "kp-b"`) || !strings.Contains(state, `"task_id": "`+update.TaskID+`"`) ||
+		!strings.Contains(state, `"task_status": "SUCCESS_REPLACE"`) {
+		t.Fatalf("the state does not hold kp-b with the adopted task:\n%s", state)
+	}
+	if kp := api.server(t, "srv").Keypair; kp != "kp-b" {
+		t.Fatalf("the server has %q bound", kp)
+	}
+	var plan lockedBuffer
+	if err := ws.Run(t.Context(), &plan, nil, "plan", "-detailed-exitcode", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("the plan after is not empty: %v\n%s", err, plan.String())
 	}
 }

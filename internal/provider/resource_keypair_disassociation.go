@@ -30,7 +30,7 @@ type keypairDisassociationResource struct {
 type keypairDisassociationModel struct {
 	ServerID     types.String   `tfsdk:"server_id"`
 	ProjectID    types.String   `tfsdk:"project_id"`
-	Auth         *authModel     `tfsdk:"auth"`
+	Auth         types.Object   `tfsdk:"auth"`
 	PollInterval types.String   `tfsdk:"poll_interval"`
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 	startResultModel

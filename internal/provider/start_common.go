@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
@@ -34,24 +36,23 @@ type authModel struct {
 	KeyWOVersion types.Int64  `tfsdk:"key_wo_version"`
 }
 
-// sameAs reports whether a and b ask for the same task. key_wo is null in
-// both (write-only values are never in a plan or state): key_wo_version
-// stands for it.
-func (a *authModel) sameAs(b *authModel) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.Type.Equal(b.Type) && a.Key.Equal(b.Key) && a.KeyWOVersion.Equal(b.KeyWOVersion)
+// authAttrTypes are the auth object's attributes: auth is held as a
+// types.Object, since any part of it (or all of it) may be unknown in a plan.
+var authAttrTypes = map[string]attr.Type{
+	"type": types.StringType, "key": types.StringType, "key_wo": types.StringType, "key_wo_version": types.Int64Type,
 }
 
-// sent is the auth to send: key_wo is read from the configuration, the only
-// place a write-only value is.
-func (a *authModel) sent(ctx context.Context, config tfsdk.Config) (*kps.ServerAuth, diag.Diagnostics) {
-	if a == nil {
+// sentAuth is the auth to send for obj, nil when it is null: key_wo is read
+// from the configuration, the only place a write-only value is. At apply
+// time every value of the plan is known.
+func sentAuth(ctx context.Context, obj types.Object, config tfsdk.Config) (*kps.ServerAuth, diag.Diagnostics) {
+	if obj.IsNull() || obj.IsUnknown() {
 		return nil, nil
 	}
+	var a authModel
+	diags := obj.As(ctx, &a, basetypes.ObjectAsOptions{})
 	var keyWO types.String
-	diags := config.GetAttribute(ctx, path.Root("auth").AtName("key_wo"), &keyWO)
+	diags.Append(config.GetAttribute(ctx, path.Root("auth").AtName("key_wo"), &keyWO)...)
 	key := a.Key.ValueString()
 	if !keyWO.IsNull() && !keyWO.IsUnknown() {
 		key = keyWO.ValueString()
@@ -150,12 +151,12 @@ func finishCreate(ctx context.Context, resp *resource.CreateResponse, model any,
 
 // startInputs are what every start needs first: the client and project,
 // and the auth to send, with key_wo read from the configuration.
-func (d *providerData) startInputs(ctx context.Context, config tfsdk.Config, projectOverride types.String, auth *authModel,
+func (d *providerData) startInputs(ctx context.Context, config tfsdk.Config, projectOverride types.String, auth types.Object,
 	diags *diag.Diagnostics,
 ) (*kps.Client, string, *kps.ServerAuth) {
 	client, project, d1 := d.clientFor(ctx, projectOverride)
 	diags.Append(d1...)
-	sent, d2 := auth.sent(ctx, config)
+	sent, d2 := sentAuth(ctx, auth, config)
 	diags.Append(d2...)
 	return client, project, sent
 }
@@ -212,6 +213,9 @@ type startWording struct {
 	retry string
 	// started follows an error after which the started task runs on.
 	started string
+	// timeout names the setting that bounds the operation, for the advice
+	// after a timeout.
+	timeout string
 }
 
 // resourceCreateWording and resourceUpdateWording word the errors of the
@@ -220,12 +224,14 @@ var (
 	resourceCreateWording = startWording{
 		retry: " Nothing was saved to state, so the next apply tries again.",
 		started: "Its ID is kept in state (task_id) and the resource is marked tainted: the next apply replaces it, " +
-			"waiting for this task to end before starting another.",
+			"first finding out how this task ended (a success is kept, not started again).",
+		timeout: "timeouts.create",
 	}
 	resourceUpdateWording = startWording{
 		retry: resourceCreateWording.retry,
 		started: "Its ID is kept in state (task_id) with the arguments as they were: the next plan proposes this " +
-			"update again, and its apply waits for this task to end before starting another.",
+			"update again, and its apply first finds out how this task ended (a success is kept, not started again).",
+		timeout: "timeouts.update",
 	}
 )
 
@@ -233,6 +239,7 @@ var (
 // says.
 func startErrorDiag(err error, w startWording) (summary, detail string) {
 	var (
+		queued   *keypairops.LockWaitError
 		idle     *keypairops.IdleWaitError
 		start    *keypairops.StartError
 		running  *keypairops.StartedError
@@ -240,19 +247,27 @@ func startErrorDiag(err error, w startWording) (summary, detail string) {
 		timedOut *wait.TimeoutError
 	)
 	nothingSaved := w.retry
+	raise := fmt.Sprintf(" The timeout counts from the start of the operation, the wait for the server included: "+
+		"raise %s if it needs longer.", w.timeout)
 	switch {
 	case errors.As(err, &failed):
 		return "KPS task " + failed.TaskID + " failed",
-			fmt.Sprintf("Task %s on server %s ended with status %s. Reason: %s.%s Common causes: a wrong private key "+
-				"or password, the SSH port closed to 100.125.0.0/16 (where KPS connects from), a changed sshd "+
-				"configuration or authorized_keys, the server stopped or started during the task, or an image KPS "+
-				"does not support.", failed.TaskID, failed.ServerID, failed.Status.Raw, failed.Reason(), nothingSaved)
+			fmt.Sprintf("Task %s on server %s ended with status %s. Reason: %s.%s %s", failed.TaskID, failed.ServerID,
+				failed.Status.Raw, failed.Reason(), nothingSaved, failureAdvice(failed))
+	case errors.As(err, &running) && errors.As(err, &timedOut):
+		return "Timed out waiting for KPS task " + running.TaskID,
+			fmt.Sprintf("%s. The task goes on in the cloud; a timeout does not mean it failed. %s%s", running.Error(), w.started, raise)
+	case errors.As(err, &running) && wait.IsInterrupted(err):
+		return "Wait for KPS task " + running.TaskID + " interrupted",
+			fmt.Sprintf("%s. The task goes on in the cloud; it was not seen to fail. %s", running.Error(), w.started)
 	case errors.As(err, &running):
-		what := "Timed out waiting for KPS task " + running.TaskID
-		if !errors.As(err, &timedOut) {
-			what = "Wait for KPS task " + running.TaskID + " interrupted"
-		}
-		return what, fmt.Sprintf("%s. The task goes on in the cloud; it was not seen to fail. %s", running.Error(), w.started)
+		return "Cannot read KPS task " + running.TaskID,
+			fmt.Sprintf("%s. The task was started and goes on in the cloud, but reading how it stands failed for good. %s",
+				running.Error(), w.started)
+	case errors.As(err, &queued) && queued.TimedOut:
+		return "Timed out waiting for server " + queued.ServerID, err.Error() + "." + nothingSaved + raise
+	case errors.As(err, &queued):
+		return "Wait for server " + queued.ServerID + " interrupted", err.Error() + "." + nothingSaved
 	case errors.As(err, &start) && start.IsDispatchFailure():
 		return "KPS did not start a task on server " + start.ServerID, err.Error() + "." + nothingSaved
 	case errors.As(err, &start) && start.Uncertain:
@@ -262,9 +277,11 @@ func startErrorDiag(err error, w startWording) (summary, detail string) {
 	case errors.As(err, &start):
 		return "Cannot start a KPS task on server " + start.ServerID, err.Error() + "." + nothingSaved
 	case errors.As(err, &idle) && errors.As(err, &timedOut):
-		return "Timed out waiting for server " + idle.ServerID + " to be idle", err.Error() + ". No task was started." + nothingSaved
+		return "Timed out waiting for server " + idle.ServerID + " to be idle", err.Error() + ". No task was started." + nothingSaved + raise
 	case errors.As(err, &idle) && wait.IsInterrupted(err):
 		return "Wait for server " + idle.ServerID + " to be idle interrupted", err.Error() + ". No task was started." + nothingSaved
+	case errors.As(err, &idle):
+		return "Cannot check whether server " + idle.ServerID + " is busy", err.Error() + ". No task was started." + nothingSaved
 	}
 	return "Cannot start a KPS task", err.Error()
 }
