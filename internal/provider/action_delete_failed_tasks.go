@@ -99,7 +99,7 @@ func (a *deleteFailedTasksAction) Invoke(ctx context.Context, req action.InvokeR
 	for _, id := range ids {
 		err := client.DeleteFailedTask(ctx, project, id)
 		switch {
-		case kps.IsNotFound(err):
+		case kps.IsGone(err):
 			resp.Diagnostics.AddWarning("Failed-task record "+id+" already gone",
 				"The record of task "+id+" was not there to delete: "+err.Error()+". Nothing is left to clean up for it.")
 			p.say(ctx, "Failed-task record %s was already gone", id)

@@ -83,7 +83,9 @@ func (h *heartbeatTicker) taskStatus(status string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	id := h.id
-	h.what = func(elapsed time.Duration) string { return "Task " + id + ": still " + status + " after " + elapsed.String() }
+	h.what = func(elapsed time.Duration) string {
+		return "Task " + id + ": still " + status + " after " + elapsed.String()
+	}
 	return id
 }
 

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
@@ -43,17 +42,17 @@ func skipBelowCLI(t *testing.T, min *version.Version) {
 
 // invoke runs terraform apply -invoke on an action of the workspace's
 // configuration, with the key in the environment, and returns the output.
-func invoke(t *testing.T, ws *tfrun.Workspace, address string) (string, error) {
+func invoke(t *testing.T, ws *tfrun.Workspace, address string, env ...string) (string, error) {
 	t.Helper()
 	var out lockedBuffer
-	err := ws.Run(t.Context(), &out, []string{"TF_VAR_key=" + oldKey}, "apply", "-auto-approve", "-input=false", "-no-color",
+	err := ws.Run(t.Context(), &out, append([]string{"TF_VAR_key=" + oldKey}, env...), "apply", "-auto-approve", "-input=false", "-no-color",
 		"-invoke="+address)
 	return out.String(), err
 }
 
 // TestAccActions_invoke invokes each action with terraform apply -invoke,
 // which the test harness cannot: an associate that succeeds (its progress
-// in the CLI's output, the key sent, nothing in state), one whose task
+// in the CLI's output, the key sent and nowhere in the TRACE log), one whose task
 // fails (the reason in the error), a disassociate, and clean-ups of one
 // failed-task record, of a server's, and of all.
 func TestAccActions_invoke(t *testing.T) {
@@ -66,6 +65,7 @@ func TestAccActions_invoke(t *testing.T) {
 	for _, f := range []struct{ id, server string }{{"f1", "a"}, {"f2", "a"}, {"f3", "b"}, {"f4", "c"}} {
 		api.AddTask(testProject, f.id, kpsfake.Task{ServerID: f.server, Timeline: []kpsfake.Step{{Status: "FAILED_RESET"}}})
 	}
+	api.addTask("ok", "a", "SUCCESS_RESET")
 	err := ws.WriteConfig(requiredKPS + api.providerConfig() + `
 variable "key" {
   type      = string
@@ -108,6 +108,11 @@ action "kps_delete_failed_tasks" "one" {
     task_ids = ["f1", "gone"]
   }
 }
+action "kps_delete_failed_tasks" "not_failed" {
+  config {
+    task_ids = ["ok"]
+  }
+}
 action "kps_delete_failed_tasks" "server" {
   config {
     server_id = "b"
@@ -121,7 +126,8 @@ action "kps_delete_failed_tasks" "all" {
 		t.Fatal(err)
 	}
 
-	out, err := invoke(t, ws, "action.kps_associate_keypair.rotate")
+	logFile := filepath.Join(t.TempDir(), "trace.log")
+	out, err := invoke(t, ws, "action.kps_associate_keypair.rotate", "TF_LOG=TRACE", "TF_LOG_PATH="+logFile)
 	if err != nil {
 		t.Fatalf("the associate failed: %v\n%s", err, out)
 	}
@@ -137,8 +143,14 @@ action "kps_delete_failed_tasks" "all" {
 	if strings.Contains(out, "acc-test-old-key") {
 		t.Fatalf("the key appears in the CLI's output:\n%s", out)
 	}
-	if state, err := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate")); err == nil && strings.Contains(string(state), "kps_") {
-		t.Fatalf("an action left something in state:\n%s", state)
+	// The provider's own log of the invocation: the start is in it, the key
+	// is not (the framework gives an action no state to keep it in).
+	trace, err := os.ReadFile(logFile)
+	if err != nil || !strings.Contains(string(trace), "keypairs/associate") {
+		t.Fatalf("the TRACE log has no start (%v)", err)
+	}
+	if strings.Contains(string(trace), "acc-test-old-key") {
+		t.Fatal("the key appears in the TRACE log")
 	}
 
 	out, err = invoke(t, ws, "action.kps_associate_keypair.wrong")
@@ -158,13 +170,17 @@ action "kps_delete_failed_tasks" "all" {
 	if err != nil || !strings.Contains(out, "Deleted the failed-task record of task f1") || !strings.Contains(out, "gone was already gone") {
 		t.Fatalf("deleting f1 and a record already gone: %v\n%s", err, out)
 	}
+	out, err = invoke(t, ws, "action.kps_delete_failed_tasks.not_failed")
+	if err == nil || !strings.Contains(out, "KPS.0405") || strings.Contains(out, "already gone") {
+		t.Fatalf("deleting the record of a task that never failed: want the refusal as an error (%v):\n%s", err, out)
+	}
 	if out, err := invoke(t, ws, "action.kps_delete_failed_tasks.server"); err != nil || !strings.Contains(out, "Deleted the failed-task record of task f3") {
 		t.Fatalf("deleting server b's records: %v\n%s", err, out)
 	}
 	if out, err := invoke(t, ws, "action.kps_delete_failed_tasks.all"); err != nil || !strings.Contains(out, "Deleted every failed-task record") {
 		t.Fatalf("deleting all: %v\n%s", err, out)
 	}
-	if got, want := strings.Join(api.FailedTaskDeletes(), ","), "f1,gone,f3,*"; got != want {
+	if got, want := strings.Join(api.FailedTaskDeletes(), ","), "f1,gone,ok,f3,*"; got != want {
 		t.Fatalf("deletes %s, want %s", got, want)
 	}
 }
@@ -183,7 +199,7 @@ func (a actionPlanned) CheckPlan(_ context.Context, req plancheck.CheckPlanReque
 
 // TestAccActions_afterCreate: a server-like terraform_data triggers the
 // associate action after it is created; the plan shows the invocation, the
-// stand-in received the start, and the action keeps nothing in state.
+// stand-in received exactly one start, carrying the key.
 func TestAccActions_afterCreate(t *testing.T) {
 	api := newFakeAPI(t)
 	api.addServer("srv", kpsfake.ECS{})
@@ -213,8 +229,7 @@ resource "terraform_data" "server" {
   }
 }
 `, oldKey),
-			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{actionPlanned("kps_associate_keypair")}},
-			ConfigStateChecks: []statecheck.StateCheck{stateDoesNotContain("kps_")},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{actionPlanned("kps_associate_keypair")}},
 			Check: api.startedOnce(func(s kpsfake.StartRequest) error {
 				if s.KeypairName != "kp-2026" || s.AuthKey != oldKey {
 					return fmt.Errorf("start %+v", s)

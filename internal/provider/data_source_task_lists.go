@@ -49,7 +49,7 @@ func (d *taskListDataSource) listedTaskAttributes() map[string]schema.Attribute 
 		"server_name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The name of the ECS server."},
 		"keypair_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The key pair the task works with."},
 		"started_at": schema.StringAttribute{Computed: true,
-			MarkdownDescription: "When the task started, in RFC 3339 UTC, from the API's `task_time` (epoch milliseconds); empty when the API sent none."},
+			MarkdownDescription: "When the task started, in RFC 3339 UTC, from the API's `task_time` (epoch milliseconds); null when the API sent none."},
 	}
 	if d.failed {
 		attrs["error_code"] = schema.StringAttribute{Computed: true, MarkdownDescription: "The API's `task_error_code`."}
@@ -154,14 +154,14 @@ func (d *taskListDataSource) Read(ctx context.Context, req datasource.ReadReques
 }
 
 func (d *taskListDataSource) taskAttributes(t kps.ListedTask) map[string]attr.Value {
-	started := ""
+	started := types.StringNull()
 	if !t.StartedAt.IsZero() {
-		started = t.StartedAt.UTC().Format(time.RFC3339)
+		started = types.StringValue(t.StartedAt.UTC().Format(time.RFC3339))
 	}
 	attrs := map[string]attr.Value{
 		"task_id": types.StringValue(t.ID), "operation": types.StringValue(t.Operation),
 		"server_id": types.StringValue(t.ServerID), "server_name": types.StringValue(t.ServerName),
-		"keypair_name": types.StringValue(t.KeypairName), "started_at": types.StringValue(started),
+		"keypair_name": types.StringValue(t.KeypairName), "started_at": started,
 	}
 	if d.failed {
 		attrs["error_code"], attrs["error_msg"] = types.StringValue(t.ErrorCode), types.StringValue(t.ErrorMsg)

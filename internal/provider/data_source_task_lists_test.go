@@ -138,3 +138,19 @@ func TestAccTaskLists_inputChecks(t *testing.T) {
 		t.Fatalf("%d requests sent with a bad server_id", n)
 	}
 }
+
+// TestAccTaskLists_noTaskTime: a task listed with no task_time has a null
+// started_at, not an empty string.
+func TestAccTaskLists_noTaskTime(t *testing.T) {
+	api := newFakeAPI(t)
+	api.addListedTask("r1", "srv-1", "RUNNING_RESET", func(t *kpsfake.Task) { t.NoTaskTime = true })
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config: api.providerConfig() + `data "kps_running_tasks" "all" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.kps_running_tasks.all", tfjsonpath.New("tasks").AtSliceIndex(0).AtMapKey("started_at"), knownvalue.Null()),
+			},
+		}},
+	})
+}

@@ -45,8 +45,8 @@ func readAndWaitSucceeded(secrets ...string) []statecheck.StateCheck {
 		statecheck.ExpectKnownValue("kps_keypair_task_wait.w", tfjsonpath.New("succeeded"), knownvalue.Bool(true)),
 		statecheck.ExpectKnownValue("kps_keypair_task_wait.w", tfjsonpath.New("server_id"), knownvalue.StringExact("srv-1")),
 	}
-	for _, s := range secrets {
-		checks = append(checks, stateDoesNotContain(s))
+	for i, s := range secrets {
+		checks = append(checks, stateDoesNotContain(fmt.Sprintf("secret #%d of the credentials", i+1), s))
 	}
 	return checks
 }

@@ -66,10 +66,11 @@ func associationAttr(name string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue("kps_keypair_association.a", tfjsonpath.New(name), v)
 }
 
-// planDoesNotContain fails when text appears in what the plan holds of the
-// resources: their changes, planned values and prior state. (The plan's copy
-// of the configuration holds what the .tf files hold, literals included.)
-type planDoesNotContain string
+// planDoesNotContain fails when text, described by what, appears in what
+// the plan holds of the resources: their changes, planned values and prior
+// state. (The plan's copy of the configuration holds what the .tf files
+// hold, literals included.)
+type planDoesNotContain struct{ what, text string }
 
 func (p planDoesNotContain) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	raw, err := json.Marshal([]any{req.Plan.ResourceChanges, req.Plan.PlannedValues, req.Plan.PriorState})
@@ -77,8 +78,8 @@ func (p planDoesNotContain) CheckPlan(_ context.Context, req plancheck.CheckPlan
 		resp.Error = err
 		return
 	}
-	if strings.Contains(string(raw), string(p)) {
-		resp.Error = fmt.Errorf("the plan contains the secret")
+	if strings.Contains(string(raw), p.text) {
+		resp.Error = fmt.Errorf("the plan contains %s", p.what)
 	}
 }
 
@@ -98,7 +99,7 @@ func TestAccKeypairAssociation_keyWO(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:           api.associationConfig("kp-2026", auth(1)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planDoesNotContain("acc-test-old-key")}},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planDoesNotContain{"the private key", "acc-test-old-key"}}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					associationAttr("task_status", knownvalue.StringExact("SUCCESS_REPLACE")),
 					associationAttr("auth", knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -106,7 +107,7 @@ func TestAccKeypairAssociation_keyWO(t *testing.T) {
 						"key_wo_version": knownvalue.Int64Exact(1),
 					})),
 					associationAttr("id", knownvalue.StringExact(testProject+"/srv")),
-					stateDoesNotContain("acc-test-old-key"),
+					stateDoesNotContain("the private key", "acc-test-old-key"),
 					statecheck.ExpectKnownValue("terraform_data.after", tfjsonpath.New("output"), knownvalue.NotNull()),
 				},
 				Check: api.startedOnce(func(s kpsfake.StartRequest) error {
@@ -128,7 +129,7 @@ func TestAccKeypairAssociation_keyWO(t *testing.T) {
 				Config:    api.associationConfig("kp-2026", auth(2)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("kps_keypair_association.a", plancheck.ResourceActionUpdate),
-					planDoesNotContain("acc-test-old-key"),
+					planDoesNotContain{"the private key", "acc-test-old-key"},
 				}},
 				Check: api.startedOnce(nil),
 			},
@@ -334,52 +335,6 @@ func TestAccKeypairAssociation_lostAnswer(t *testing.T) {
 	})
 }
 
-// TestAccKeypairDisassociation: a running server's key pair is unbound with
-// its private key; a change of poll_interval alone replaces nothing.
-func TestAccKeypairDisassociation(t *testing.T) {
-	api := newFakeAPI(t)
-	api.addServer("srv", kpsfake.ECS{})
-	config := func(interval string) string {
-		return api.providerConfig() + fmt.Sprintf(`
-resource "kps_keypair_disassociation" "d" {
-  server_id     = "srv"
-  poll_interval = %q
-  auth = {
-    type = "keypair"
-    key  = %q
-  }
-}
-`, interval, oldKey)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: config("1s"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("kps_keypair_disassociation.d", tfjsonpath.New("task_status"), knownvalue.StringExact("SUCCESS_UNBIND")),
-				},
-				Check: resource.ComposeTestCheckFunc(api.startedOnce(func(s kpsfake.StartRequest) error {
-					if s.Call != "disassociate" || s.AuthKey != oldKey {
-						return fmt.Errorf("start %+v: want a disassociate with the key", s)
-					}
-					if kp := api.server(t, "srv").Keypair; kp != "" {
-						return fmt.Errorf("the server still has %q bound", kp)
-					}
-					return nil
-				})),
-			},
-			{
-				Config: config("3s"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("kps_keypair_disassociation.d", plancheck.ResourceActionUpdate),
-				}},
-				Check: api.startedOnce(nil),
-			},
-		},
-	})
-}
-
 // TestAccKeypairAssociation_manyUnderALimit: 30 associations in one apply
 // against a gateway that allows 10 requests a second: every one succeeds.
 func TestAccKeypairAssociation_manyUnderALimit(t *testing.T) {
@@ -413,5 +368,111 @@ resource "kps_keypair_association" "fleet" {
 				return nil
 			},
 		}},
+	})
+}
+
+// TestAccKeypairAssociation_timeout: a task that outlasts timeouts.create
+// is an error that names it, says a timeout is not a failure and suggests
+// raising timeouts.create, and comes within a few seconds of the timeout.
+func TestAccKeypairAssociation_timeout(t *testing.T) {
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{TaskDuration: time.Hour})
+	// Timed from the step's start: ParallelTest first waits for its turn.
+	var began time.Time
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() { began = time.Now() },
+			Config:    api.associationConfig("kp-new", keyAuth(oldKey)+"\n  timeouts { create = \"2s\" }"),
+			ExpectError: expectError("Timed out waiting for KPS task", "a timeout does not mean it failed",
+				"raise timeouts.create"),
+		}},
+	})
+	// One init, plan and apply of the harness, and the 2 s: far from the
+	// hour the task runs.
+	if took := time.Since(began); took > 30*time.Second {
+		t.Fatalf("the timed-out apply took %v", took)
+	}
+}
+
+// TestAccKeypairAssociation_unknownAuth: auth, wholly, comes from a
+// resource not yet created, then from one being updated: neither plan
+// fails, the results plan as unknown, and each apply binds with the key
+// known by then.
+func TestAccKeypairAssociation_unknownAuth(t *testing.T) {
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{})
+	config := func(keypair, key string) string {
+		return api.providerConfig() + fmt.Sprintf(`
+resource "terraform_data" "login" {
+  input = { type = "keypair", key = %q }
+}
+resource "kps_keypair_association" "a" {
+  server_id     = "srv"
+  keypair_name  = %q
+  poll_interval = "1s"
+  auth          = terraform_data.login.output
+}
+`, key, keypair)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            config("kp-a", oldKey),
+				ConfigStateChecks: []statecheck.StateCheck{associationAttr("task_status", knownvalue.StringExact("SUCCESS_REPLACE"))},
+			},
+			{
+				Config: config("kp-b", kpsfake.PrivateKeyOf("kp-a")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair_association.a", plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue("kps_keypair_association.a", tfjsonpath.New("auth")),
+					plancheck.ExpectUnknownValue("kps_keypair_association.a", tfjsonpath.New("task_id")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{associationAttr("keypair_name", knownvalue.StringExact("kp-b"))},
+				Check: func(*terraform.State) error {
+					if starts := api.StartRequests(testProject, "srv"); len(starts) != 2 || starts[1].AuthKey != kpsfake.PrivateKeyOf("kp-a") {
+						return fmt.Errorf("starts %+v: want the second with kp-a's key", starts)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccKeypairAssociation_failedUpdateKeepsState: an update whose task
+// fails changes nothing in state: the same configuration as before plans
+// nothing, and task_id is still the first task's.
+func TestAccKeypairAssociation_failedUpdateKeepsState(t *testing.T) {
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{})
+	var first string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: api.associationConfig("kp-a", keyAuth(oldKey)),
+				Check: func(s *terraform.State) error {
+					first = s.RootModule().Resources["kps_keypair_association.a"].Primary.Attributes["task_id"]
+					return nil
+				},
+			},
+			{
+				// The server accepts kp-a's key now, not the old one.
+				Config:      api.associationConfig("kp-b", keyAuth(oldKey)),
+				ExpectError: expectError("KPS task", "failed", "FAILED_REPLACE", "Nothing was saved to state"),
+			},
+			{
+				Config:           api.associationConfig("kp-a", keyAuth(oldKey)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(s *terraform.State) error {
+					if got := s.RootModule().Resources["kps_keypair_association.a"].Primary.Attributes["task_id"]; got != first {
+						return fmt.Errorf("task_id %s, want the first task's, %s", got, first)
+					}
+					return nil
+				},
+			},
+		},
 	})
 }

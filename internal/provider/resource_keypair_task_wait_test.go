@@ -401,3 +401,26 @@ resource "kps_keypair_task_wait" "w" { task_id = "t" }
 		}},
 	})
 }
+
+// TestAccKeypairTaskWait_timeoutBoundsRetries: every read of the task is
+// answered 503 with Retry-After: 60, so that one poll's retries alone
+// would take minutes; timeouts.create = "3s" still ends the wait within a
+// few seconds, as a timeout naming the last failure.
+func TestAccKeypairTaskWait_timeoutBoundsRetries(t *testing.T) {
+	api := newFakeAPI(t)
+	api.AddTask(testProject, "slow", kpsfake.Task{ServerID: "srv", Timeline: []kpsfake.Step{{Status: "RUNNING_RESET"}},
+		Faults: kpsfake.Repeat(kpsfake.Fault{Status: 503, Code: "APIGW.0203", Message: "Backend unavailable", RetryAfter: "60"}, 50)})
+	// Timed from the step's start: ParallelTest first waits for its turn.
+	var began time.Time
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			PreConfig:   func() { began = time.Now() },
+			Config:      api.waitConfig("slow", `  timeouts { create = "3s" }`),
+			ExpectError: expectError("Timed out waiting for KPS task slow", "HTTP 503"),
+		}},
+	})
+	if took := time.Since(began); took > 30*time.Second {
+		t.Fatalf("the wait took %v: its timeout did not bound the retries", took)
+	}
+}

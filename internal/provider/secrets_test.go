@@ -51,7 +51,7 @@ resource "kps_server_tasks_wait" "s" { server_id = "idle-server" }
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("kps_keypair_task_wait.w", tfjsonpath.New("succeeded"), knownvalue.Bool(true)),
-					stateDoesNotContain(testToken),
+					stateDoesNotContain("the token", testToken),
 				},
 			},
 			{

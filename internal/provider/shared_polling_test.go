@@ -61,3 +61,47 @@ resource "kps_server_tasks_wait" "s" {
 		t.Fatalf("%d lists and %d reads by ID: the waits did not share their polling", lists, reads)
 	}
 }
+
+// TestAccWaits_sharingNeedsNoListPermission: a user who may read tasks but
+// not list them. Two task waits in one apply succeed as one alone would
+// (sharing must not need the list), and a server wait in the same apply
+// fails with the list's 403, which it needs.
+func TestAccWaits_sharingNeedsNoListPermission(t *testing.T) {
+	api := newFakeAPI(t, kpsfake.WithListsDenied())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					for _, id := range []string{"a", "b"} {
+						api.AddTask(testProject, id, kpsfake.Task{ServerID: "srv-" + id, FromStart: true,
+							Timeline: []kpsfake.Step{{Status: "RUNNING_RESET"}, {At: 2 * time.Second, Status: "SUCCESS_RESET"}}})
+					}
+				},
+				Config: api.providerConfig() + `
+resource "kps_keypair_task_wait" "a" {
+  task_id       = "a"
+  poll_interval = "1s"
+}
+resource "kps_keypair_task_wait" "b" {
+  task_id       = "b"
+  poll_interval = "1s"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("kps_keypair_task_wait.a", tfjsonpath.New("task_status"), knownvalue.StringExact("SUCCESS_RESET")),
+					statecheck.ExpectKnownValue("kps_keypair_task_wait.b", tfjsonpath.New("task_status"), knownvalue.StringExact("SUCCESS_RESET")),
+				},
+			},
+			{
+				Config: api.providerConfig() + `
+resource "kps_server_tasks_wait" "s" {
+  server_id     = "srv-a"
+  poll_interval = "1s"
+}
+`,
+				ExpectError: expectError("HTTP 403", "kps:SSHKeyPair:list"),
+			},
+		},
+	})
+}
