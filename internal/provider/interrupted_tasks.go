@@ -107,14 +107,14 @@ func (s *settledTasks) take(key, keypair string) (keypairops.Outcome, bool) {
 // settle finds out how the task an interrupted apply started on server has
 // ended, waiting while it runs, for at most timeout: ok is true for a
 // success. A failed, vanished or unreadable task is not (the caller starts
-// anew, waiting first for the server to be idle); err, a
-// *keypairops.StartedError, is set only when ctx was cancelled meanwhile.
+// anew, waiting first for the server to be idle); err is set only when ctx
+// was cancelled meanwhile (a *keypairops.StartedError).
 func (d *providerData) settle(ctx context.Context, client *kps.Client, project, server, taskID string,
 	pollInterval types.String, timeout time.Duration,
 ) (out keypairops.Outcome, ok bool, err error) {
 	runner, err := d.startRunner(client, project, pollInterval.ValueString(), timeout)
-	if err != nil {
-		return keypairops.Outcome{}, false, nil
+	if err != nil { // the schema has checked poll_interval
+		return keypairops.Outcome{}, false, err
 	}
 	ctx = tflog.SetField(ctx, "task_id", taskID)
 	tflog.Info(ctx, "Finding out how the task an interrupted apply started has ended, before starting another")
@@ -124,7 +124,8 @@ func (d *providerData) settle(ctx context.Context, client *kps.Client, project, 
 		return keypairops.Outcome{}, false, &keypairops.StartedError{TaskID: taskID, ServerID: server, Err: err}
 	case err != nil:
 		tflog.Warn(ctx, "The task an interrupted apply started could not be seen to end; starting anew", map[string]any{"error": err.Error()})
-		return keypairops.Outcome{}, false, nil
+		return keypairops.Outcome{}, false, nil //nolint:nilerr // not an error: the caller starts anew, after waiting for the server
+
 	case !res.Task.Status.Succeeded():
 		tflog.Info(ctx, "The task an interrupted apply started did not succeed; starting anew", map[string]any{"status": res.Task.Status.Raw})
 		return keypairops.Outcome{}, false, nil

@@ -86,12 +86,11 @@ func TestAccKeypairAssociation_interruptedUpdate(t *testing.T) {
 	ws := cliWorkspace(t)
 	api := newFakeAPI(t)
 	api.addServer("srv", kpsfake.ECS{TaskDuration: 2 * time.Second})
-	apply := func() string {
+	apply := func() {
 		var out lockedBuffer
 		if err := ws.Run(t.Context(), &out, nil, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 			t.Fatalf("apply: %v\n%s", err, out.String())
 		}
-		return out.String()
 	}
 	if err := ws.WriteConfig(requiredKPS + api.associationConfig("kp-a", keyAuth(oldKey))); err != nil {
 		t.Fatal(err)

@@ -46,8 +46,15 @@ func (r *keypairAssociationResource) Schema(ctx context.Context, _ resource.Sche
 		MarkdownDescription: "Binds a key pair to an ECS server with KPS (`POST /v3/{project_id}/keypairs/associate`) " +
 			"and waits, during apply, until the task has succeeded: resources that reference it are created only " +
 			"once the new key is on the server.\n\n" + descStartSequence + "\n\n" +
-			"An apply interrupted after the task started (Ctrl-C, or the timeout) keeps the task's ID in state, and " +
-			"the next apply waits for it before starting another. No KPS call shows which key pair a server has, so " +
+			"An apply interrupted after the task started (Ctrl-C, or the timeout, which does not mean the task failed) " +
+			"keeps the task's ID in state. The next apply first finds out how that task ended, waiting while it runs: " +
+			"a replace that succeeded has changed the key the server accepts, so a success for the key pair now " +
+			"planned is adopted and nothing is sent again; a task that failed or vanished is started anew. After an " +
+			"interrupted create the resource is tainted: its replacement's destroy step reads the task (for at most " +
+			"`timeouts.create`) and the create adopts a success. With `create_before_destroy` the create runs first " +
+			"and cannot know, so it starts a task anew.\n\n" +
+			"The timeouts bound the whole operation, from the moment the apply of the resource starts (waiting behind " +
+			"another start on the same server included) through every poll, retry and `Retry-After`. No KPS call shows which key pair a server has, so " +
 			"refreshes make no API call and cannot see a binding undone elsewhere; destroying the resource only " +
 			"forgets it (the key pair stays bound: use `kps_keypair_disassociation` to unbind). Import is not supported.",
 		Attributes: attributes,

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -34,12 +33,6 @@ type authModel struct {
 	Key          types.String `tfsdk:"key"`
 	KeyWO        types.String `tfsdk:"key_wo"`
 	KeyWOVersion types.Int64  `tfsdk:"key_wo_version"`
-}
-
-// authAttrTypes are the auth object's attributes: auth is held as a
-// types.Object, since any part of it (or all of it) may be unknown in a plan.
-var authAttrTypes = map[string]attr.Type{
-	"type": types.StringType, "key": types.StringType, "key_wo": types.StringType, "key_wo_version": types.Int64Type,
 }
 
 // sentAuth is the auth to send for obj, nil when it is null: key_wo is read
