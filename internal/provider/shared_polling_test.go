@@ -2,6 +2,9 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,4 +107,62 @@ resource "kps_server_tasks_wait" "s" {
 			},
 		},
 	})
+}
+
+// TestAccWaits_roundsLoggedAsTheProviders: every request of the shared
+// rounds is in the DEBUG log, under kps, and none carries another wait's
+// task_id. Rounds run on the provider's context (wait's
+// TestPollerRoundsRunOnTheProvidersContext pins that down); this checks
+// what a user reading TF_LOG sees of it: one logged line per request.
+func TestAccWaits_roundsLoggedAsTheProviders(t *testing.T) {
+	ws := cliWorkspace(t)
+	api := newFakeAPI(t)
+	for i, id := range []string{"a", "b", "c"} {
+		api.AddTask(testProject, id, kpsfake.Task{ServerID: "srv-" + id, FromStart: true,
+			Timeline: []kpsfake.Step{{Status: "RUNNING_RESET"}, {At: time.Second + time.Duration(i)*time.Second, Status: "SUCCESS_RESET"}}})
+	}
+	err := ws.WriteConfig(requiredKPS + api.providerConfig() + `
+resource "kps_keypair_task_wait" "w" {
+  for_each      = toset(["a", "b", "c"])
+  task_id       = each.key
+  poll_interval = "1s"
+}
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logFile := filepath.Join(t.TempDir(), "debug.log")
+	var out lockedBuffer
+	if err := ws.Run(t.Context(), &out, []string{"TF_LOG=DEBUG", "TF_LOG_PATH=" + logFile}, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out.String())
+	}
+	raw, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := map[string]int{}
+	for line := range strings.Lines(string(raw)) {
+		if !strings.Contains(line, "KPS request:") {
+			continue
+		}
+		for _, id := range []string{"a", "b", "c"} {
+			if !strings.Contains(line, "/tasks/"+id+" ") && !strings.HasSuffix(strings.TrimSpace(line), "/tasks/"+id) {
+				continue
+			}
+			logged[id]++
+			for _, other := range []string{"a", "b", "c"} {
+				if other != id && strings.Contains(line, "task_id="+other+" ") {
+					t.Errorf("the read of task %s is logged with task %s's field:\n%s", id, other, line)
+				}
+			}
+		}
+	}
+	for _, id := range []string{"a", "b", "c"} {
+		if got, want := logged[id], api.Requests(id); got != want {
+			t.Errorf("task %s: %d reads logged, %d made", id, got, want)
+		}
+	}
+	if lists := api.ListRequests("running-tasks"); lists == 0 || !strings.Contains(string(raw), "running-tasks") {
+		t.Errorf("%d lists made; want the rounds' lists, logged", lists)
+	}
 }

@@ -456,3 +456,42 @@ func TestPollerLongListReadsByID(t *testing.T) {
 		}
 	})
 }
+
+// TestPollerRoundsRunOnTheProvidersContext: a round's requests carry the
+// values of the poller's context (the provider's loggers), never those of
+// the wait that happened to start the round: its task_id would be logged
+// on other tasks' reads, and its loggers released once its call returned.
+func TestPollerRoundsRunOnTheProvidersContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		type key struct{}
+		var mu sync.Mutex
+		seen := map[string]bool{}
+		record := func(ctx context.Context) {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[fmt.Sprint(ctx.Value(key{}))] = true
+		}
+		tt := newTaskTable()
+		tt.add("a", 0, 2*time.Second, "SUCCESS_RESET")
+		tt.add("b", 0, 3*time.Second, "SUCCESS_RESET")
+		list := func(ctx context.Context) ([]kps.ListedTask, error) { record(ctx); return tt.list(ctx) }
+		read := func(ctx context.Context, id string) (kps.Task, error) { record(ctx); return tt.read(ctx, id) }
+		p := NewPoller(context.WithValue(t.Context(), key{}, "provider"), list, read)
+		readA, leaveA := p.Task("a")
+		readB, leaveB := p.Task("b")
+		var wg sync.WaitGroup
+		for id, r := range map[string]ReadFunc{"a": readA, "b": readB} {
+			wg.Go(func() {
+				if _, err := sharedWaiter.Wait(context.WithValue(t.Context(), key{}, "wait-"+id), r); err != nil {
+					t.Errorf("%s: %v", id, err)
+				}
+			})
+		}
+		wg.Wait()
+		leaveA()
+		leaveB()
+		if len(seen) != 1 || !seen["provider"] {
+			t.Fatalf("the rounds' requests ran with the contexts of %v; want the provider's alone", seen)
+		}
+	})
+}
