@@ -230,6 +230,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 	if err != nil {
 		rerr := c.noAnswer(ctx, req.Method, u, attempts, fmt.Errorf("reading the response body: %w", err))
 		rerr.MayHaveReached = once != nil
+		rerr.HeadersReceived = true
 		return nil, rerr
 	}
 	return &response{

@@ -3,6 +3,7 @@ package kps_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -222,5 +223,34 @@ func TestForbiddenHintsNameThePermission(t *testing.T) {
 		if want := "the user needs the IAM permission " + call.action + " in this project"; err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v; want the hint %q", call.name, err, want)
 		}
+	}
+}
+
+// closedPort is the address of a loopback port nothing listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return addr
+}
+
+// TestCannotConnect: a refused connection is a request that could not
+// connect; an answer, even a failing one, is not.
+func TestCannotConnect(t *testing.T) {
+	c := clientFor(t, "http://"+closedPort(t), testToken)
+	_, err := c.GetTask(t.Context(), testProject, "t1")
+	if !kps.CannotConnect(err) || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("a closed port: %v, CannotConnect %v", err, kps.CannotConnect(err))
+	}
+	fake := kpsfake.New(testToken)
+	fake.AddProject(testProject)
+	fake.AddTask(testProject, "t1", kpsfake.Task{Faults: []kpsfake.Fault{{Kind: kpsfake.FaultReset}}, Timeline: []kpsfake.Step{{Status: "RUNNING_RESET"}}})
+	_, err = newClient(t, fake, "").GetTask(t.Context(), testProject, "t1")
+	if err != nil && kps.CannotConnect(err) {
+		t.Fatalf("an answer after a reset counts as could not connect: %v", err)
 	}
 }

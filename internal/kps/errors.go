@@ -3,6 +3,7 @@ package kps
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -188,6 +189,9 @@ type RequestError struct {
 	// DELETE) whose last attempt was written before it failed: the API may
 	// have acted on it.
 	MayHaveReached bool
+	// HeadersReceived is set when an answer began (its status line came)
+	// and its body could not be read: something does answer there.
+	HeadersReceived bool
 }
 
 func (e *RequestError) Error() string {
@@ -202,6 +206,18 @@ func (e *RequestError) Error() string {
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
+
+// CannotConnect reports whether err is a request that could not even
+// connect, in a way that may pass: a refused connection, a name that does
+// not resolve, a host that does not answer the dial. Before any answer has
+// come, that is a wrong endpoint more likely than a blip. A connection
+// reset, or a gateway that accepts and then says nothing, is not: something
+// is there.
+func CannotConnect(err error) bool {
+	var re *RequestError
+	var op *net.OpError
+	return errors.As(err, &re) && re.Transient && !re.HeadersReceived && errors.As(re.Err, &op) && op.Op == "dial"
+}
 
 // MayHaveActed reports whether a request that changes something, which
 // failed with err, may still have been acted on by the API: it was written

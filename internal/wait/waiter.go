@@ -60,6 +60,17 @@ func (e *TimeoutError) Error() string {
 	return msg
 }
 
+// NoAnswerError says the wait's first poll could not connect, through all
+// of its retries: the endpoint is wrong, or unreachable from here.
+type NoAnswerError struct{ Err error }
+
+func (e *NoAnswerError) Error() string {
+	return e.Err.Error() + ". Nothing has answered at this endpoint: check the provider's endpoint (HW_KPS_ENDPOINT) " +
+		"and region (HW_REGION_NAME), and that this machine can reach it"
+}
+
+func (e *NoAnswerError) Unwrap() error { return e.Err }
+
 // InterruptedError says the wait was cancelled, as by Ctrl-C.
 type InterruptedError struct {
 	Waited     time.Duration
@@ -110,9 +121,11 @@ func Poll[T any](ctx context.Context, w Waiter, refresh RefreshFunc[T]) (Outcome
 	deadline := start.Add(w.Timeout)
 	ctx, cancel := WithTimeout(ctx, w.Timeout)
 	defer cancel()
-	// lastStatus is empty until a refresh succeeds.
+	// lastStatus is empty until a refresh succeeds; answered is set once
+	// anything answered at all, a failure included.
 	var lastStatus string
 	var lastErr error
+	answered := false
 	timedOut := func(now time.Time, polls int) error {
 		return &TimeoutError{Waited: now.Sub(start), LastStatus: lastStatus, LastErr: lastErr, Polls: polls}
 	}
@@ -121,7 +134,7 @@ func Poll[T any](ctx context.Context, w Waiter, refresh RefreshFunc[T]) (Outcome
 		now := w.Clock.Now()
 		switch {
 		case err == nil:
-			lastErr = nil
+			answered, lastErr = true, nil
 			if status != lastStatus && w.Observer.StatusChanged != nil {
 				w.Observer.StatusChanged(ctx, status, now.Sub(start))
 			}
@@ -137,7 +150,12 @@ func Poll[T any](ctx context.Context, w Waiter, refresh RefreshFunc[T]) (Outcome
 			return Outcome[T]{}, &InterruptedError{Waited: now.Sub(start), LastStatus: lastStatus}
 		case !kps.IsTransient(err):
 			return Outcome[T]{}, err
+		case !answered && kps.CannotConnect(err):
+			// The first poll's retries are spent and nothing could even be
+			// connected to: a wrong endpoint, not a blip to poll on through.
+			return Outcome[T]{}, &NoAnswerError{Err: err}
 		default:
+			answered = answered || !kps.CannotConnect(err)
 			lastErr = err
 			if w.Observer.TransientError != nil {
 				w.Observer.TransientError(ctx, err, now.Sub(start))

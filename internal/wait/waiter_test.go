@@ -3,6 +3,8 @@ package wait
 import (
 	"context"
 	"errors"
+	"net"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -284,4 +286,35 @@ func TestWithTimeoutTellsTimeoutFromCancel(t *testing.T) {
 			t.Fatalf("a context past its timeout is not TimedOut: %v", context.Cause(ctx))
 		}
 	})
+}
+
+// refused is a read of an endpoint where nothing listens, after its retries.
+func refused() (kps.Task, error) {
+	return kps.Task{}, &kps.RequestError{Method: "GET", URL: "http://127.0.0.1:1/v3/p/tasks/t", Attempts: 6, Transient: true,
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}}
+}
+
+// TestWaitEndsWhenNothingEverAnswered: a first poll whose retries all
+// failed to connect ends the wait at once, naming the cause and what to
+// check, rather than polling on in silence until the timeout.
+func TestWaitEndsWhenNothingEverAnswered(t *testing.T) {
+	clock := newFakeClock()
+	read, reads := scripted(refused, status("SUCCESS_RESET"))
+	_, err := newWaiter(clock, time.Hour).Wait(context.Background(), read)
+	var na *NoAnswerError
+	if !errors.As(err, &na) || *reads != 1 || !strings.Contains(err.Error(), "connection refused") ||
+		!strings.Contains(err.Error(), "check the provider's endpoint") {
+		t.Fatalf("got %v after %d reads; want a NoAnswerError after the first", err, *reads)
+	}
+}
+
+// TestWaitPollsOnOnceSomethingAnswered: after an answer, a refused
+// connection is a blip like any other, and the wait goes on.
+func TestWaitPollsOnOnceSomethingAnswered(t *testing.T) {
+	clock := newFakeClock()
+	read, reads := scripted(status("RUNNING_RESET"), refused, refused, status("SUCCESS_RESET"))
+	res, err := newWaiter(clock, time.Hour).Wait(context.Background(), read)
+	if err != nil || !res.Task.Status.Succeeded() || *reads != 4 {
+		t.Fatalf("got %+v, %v after %d reads", res, err, *reads)
+	}
 }
