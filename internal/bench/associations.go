@@ -11,7 +11,7 @@ import (
 )
 
 // benchKey is the private key the benchmark's servers accept.
-const benchKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nbench-key\n-----END OPENSSH PRIVATE KEY-----"
+const benchKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nbench-key\n-----END OPENSSH PRIVATE KEY-----\n"
 
 // requestsPerStart is the least a start can cost: the running list (is
 // the server idle?), the POST, and one read of the task once it has ended.

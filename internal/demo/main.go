@@ -42,7 +42,7 @@ const (
 	// The server the action rotates, when the CLI runs actions.
 	demoNewServer = "0b6c4a1e-7d2f-4e8a-9c3b-5f1d2e3a4b5c"
 	// The private key of the key pair the server has now, kp-2025.
-	demoKey = "-----BEGIN OPENSSH PRIVATE KEY-----\ndemo-key-of-kp-2025-not-a-secret\n-----END OPENSSH PRIVATE KEY-----"
+	demoKey = "-----BEGIN OPENSSH PRIVATE KEY-----\ndemo-key-of-kp-2025-not-a-secret\n-----END OPENSSH PRIVATE KEY-----\n"
 )
 
 func main() {
@@ -146,13 +146,13 @@ func run(accessKey bool) error {
 
 	step(cli + " apply: read the task, wait for it and for the server to be idle, rotate its key pair, then create what depends on them")
 	start := time.Now()
-	if err := ws.Run(ctx, os.Stdout, env, "apply", "-auto-approve", "-input=false", "-compact-warnings"); err != nil {
+	if err := ws.Run(ctx, os.Stdout, env, append([]string{"apply", "-auto-approve", "-input=false", "-compact-warnings"}, colour()...)...); err != nil {
 		return err
 	}
-	fmt.Printf("\nApply took %s; the stand-in answered %d requests for the task. The server wait listed the running "+
-		"tasks %d times and read the other task by its ID %d time(s), once it had left the list.\n",
-		time.Since(start).Round(100*time.Millisecond), fake.Requests(demoTask), fake.ListRequests("running-tasks"),
-		fake.Requests(demoOtherTask))
+	fmt.Printf("\nApply took %s; the stand-in answered %s for the task. The server wait listed the running "+
+		"tasks %s and read the other task by its ID %s, once it had left the list.\n",
+		time.Since(start).Round(100*time.Millisecond), count(fake.Requests(demoTask), "request"),
+		count(fake.ListRequests("running-tasks"), "time"), count(fake.Requests(demoOtherTask), "time"))
 	if err := reportRotation(fake, ws.Dir, otherTaskStart); err != nil {
 		return err
 	}
@@ -164,19 +164,36 @@ func run(accessKey bool) error {
 
 	step(cli + " plan: no resource changes; the data source reads the task again and now sees it ended")
 	before := fake.Requests(demoTask)
-	if err := ws.Run(ctx, os.Stdout, env, "plan", "-input=false", "-compact-warnings"); err != nil {
+	if err := ws.Run(ctx, os.Stdout, env, append([]string{"plan", "-input=false", "-compact-warnings"}, colour()...)...); err != nil {
 		return err
 	}
-	fmt.Printf("\nThe plan read the task %d time(s): the data source did; the finished wait makes no API call.\n",
-		fake.Requests(demoTask)-before)
+	fmt.Printf("\nThe plan read the task %s: the data source did; the finished wait makes no API call.\n",
+		count(fake.Requests(demoTask)-before, "time"))
 	if accessKey {
-		fmt.Printf("The stand-in checked %d signatures and answered %d IAM project look-up(s): one per provider process (Terraform starts one to plan, another to apply).\n",
-			len(fake.Signatures()), fake.ProjectLookups())
+		fmt.Printf("The stand-in checked %s and answered %s: one per provider process (Terraform starts one to plan, another to apply).\n",
+			count(len(fake.Signatures()), "signature"), count(fake.ProjectLookups(), "IAM project look-up"))
 	}
 	return nil
 }
 
 func step(title string) { fmt.Printf("\n==> %s\n", title) }
+
+// count says n things, in the singular for one.
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// colour is the CLI's flag for plain text when the demo's output is not a
+// terminal (piped, or written to a file): colour codes would only be noise.
+func colour() []string {
+	if fi, err := os.Stdout.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		return nil
+	}
+	return []string{"-no-color"}
+}
 
 // reportRotation says what the stand-in saw of the rotation, and checks that
 // the key it was sent is not in the state.

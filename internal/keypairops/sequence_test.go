@@ -20,7 +20,7 @@ import (
 const (
 	token   = "ops-test-token"
 	project = "0123456789abcdef0123456789abcdef"
-	key     = "-----BEGIN OPENSSH PRIVATE KEY-----\nops-test-key\n-----END OPENSSH PRIVATE KEY-----"
+	key     = "-----BEGIN OPENSSH PRIVATE KEY-----\nops-test-key\n-----END OPENSSH PRIVATE KEY-----\n"
 )
 
 // setUp serves a stand-in with one running server, srv, bound to kp-old

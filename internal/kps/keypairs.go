@@ -99,7 +99,22 @@ func (a *ServerAuth) json() *authJ {
 	if a == nil {
 		return nil
 	}
-	return &authJ{Type: a.Type, Key: a.Key}
+	key := a.Key
+	if a.Type == "keypair" {
+		key = withFinalNewline(key)
+	}
+	return &authJ{Type: a.Type, Key: key}
+}
+
+// withFinalNewline ends a PEM private key with the newline it lacks, as
+// `-var "k=$(cat key)"` and many secret stores give it: OpenSSH refuses key
+// text without it, so the task would fail with a login error although the
+// key is right. Anything that is not a whole PEM block is left as it is.
+func withFinalNewline(key string) string {
+	if strings.HasPrefix(strings.TrimSpace(key), "-----BEGIN ") && strings.HasSuffix(key, "-----") {
+		return key + "\n"
+	}
+	return key
 }
 
 // dispatchJ is the answer of a call that starts a task.

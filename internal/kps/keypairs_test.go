@@ -14,7 +14,7 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
 
-const testKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nkps-client-test-key\n-----END OPENSSH PRIVATE KEY-----"
+const testKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nkps-client-test-key\n-----END OPENSSH PRIVATE KEY-----\n"
 
 func associate(t *testing.T, c *kps.Client, ctx context.Context) (kps.StartedTask, error) {
 	t.Helper()
@@ -156,5 +156,29 @@ func TestSignedStartCoversTheBody(t *testing.T) {
 	}
 	if n := len(fake.Signatures()); n != 1 {
 		t.Fatalf("%d signatures checked, want 1", n)
+	}
+}
+
+// TestPEMKeyGetsItsFinalNewline: a private key whose final newline was
+// lost (as -var "k=$(cat key)" loses it) is sent with one, and the task
+// logs in; a password, and a key that has its newline, go as they are.
+func TestPEMKeyGetsItsFinalNewline(t *testing.T) {
+	for _, c := range []struct {
+		name, authType, given, sent string
+	}{
+		{"a key without its final newline", "keypair", strings.TrimSuffix(testKey, "\n"), testKey},
+		{"a key with it", "keypair", testKey, testKey},
+		{"a password ending like a PEM block", "password", "pw-----", "pw-----"},
+	} {
+		fake, client := startServer(t, kpsfake.ECS{})
+		_, err := client.Associate(t.Context(), testProject, kps.AssociateRequest{
+			ServerID: "srv", KeypairName: "kp-new", Auth: &kps.ServerAuth{Type: c.authType, Key: c.given},
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if starts := fake.StartRequests(testProject, "srv"); len(starts) != 1 || starts[0].AuthKey != c.sent {
+			t.Fatalf("%s: sent %q, want %q", c.name, starts[0].AuthKey, c.sent)
+		}
 	}
 }

@@ -2,11 +2,11 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -25,9 +25,10 @@ import (
 // actionWording words the start errors of an action: nothing is kept, so
 // what follows is invoking it again.
 var actionWording = startWording{
-	retry:   " Nothing was changed; invoke the action again to try again.",
-	started: "Invoking the action again waits for this task to end before starting another.",
-	timeout: "the action's timeout",
+	retry:       " Nothing was changed; invoke the action again to try again.",
+	started:     "Invoking the action again waits for this task to end before starting another.",
+	timeout:     "the action's timeout",
+	adviceApart: true,
 }
 
 // actionAuthModel is an action's auth: the framework cannot mark an action
@@ -49,11 +50,11 @@ func actionAuthAttribute(desc string) schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		Optional:            true,
 		MarkdownDescription: desc,
+		Validators:          []validator.Object{authObjectValidator{}},
 		Attributes: map[string]schema.Attribute{
 			"type": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "`password` (the key is the server's password) or `keypair` (the key is the private key of the key pair bound now).",
-				Validators:          []validator.String{stringvalidator.OneOf("password", "keypair")},
 			},
 			"key": schema.StringAttribute{
 				Required: true,
@@ -179,6 +180,9 @@ func (d *providerData) runStartAction(ctx context.Context, resp *action.InvokeRe
 		},
 	}
 	out, err := runner.Run(ctx, op)
+	if failed := (*keypairops.TaskFailedError)(nil); errors.As(err, &failed) {
+		p.say(ctx, "Task %s failed. %s", failed.TaskID, failureAdvice(failed))
+	}
 	if err != nil {
 		resp.Diagnostics.AddError(startErrorDiag(err, actionWording))
 		return

@@ -158,6 +158,11 @@ action "kps_delete_failed_tasks" "all" {
 		!strings.Contains(out, "invoke the action again") || strings.Contains(out, "saved to state") {
 		t.Fatalf("a failed task: want its status and reason, worded for an action (%v):\n%s", err, out)
 	}
+	// Terraform prints an action's error twice; the advice, fitted to the
+	// refused login, is said once, as progress.
+	if n := strings.Count(strings.Join(strings.Fields(out), " "), "KPS could not log in to the server"); n != 1 || strings.Contains(out, "Common causes") {
+		t.Fatalf("the advice for a refused login appears %d times, want once:\n%s", n, out)
+	}
 
 	if out, err := invoke(t, ws, "action.kps_disassociate_keypair.unbind"); err != nil || !strings.Contains(out, "ended SUCCESS_UNBIND") {
 		t.Fatalf("the disassociate: %v\n%s", err, out)

@@ -83,8 +83,8 @@ func (r *keypairAssociationResource) Update(ctx context.Context, req resource.Up
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Delete only forgets: the key pair stays bound (kps_keypair_disassociation
-// unbinds it). A tainted resource, whose create was interrupted after its
+// Delete only forgets, with a warning that the key pair stays bound
+// (kps_keypair_disassociation unbinds it). A tainted resource, whose create was interrupted after its
 // task started, first finds out how that task ended, waiting while it runs
 // (at most timeouts.create), so that the Create replacing it adopts a
 // success instead of sending the same start again. With
@@ -92,7 +92,14 @@ func (r *keypairAssociationResource) Update(ctx context.Context, req resource.Up
 func (r *keypairAssociationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state keypairAssociationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || state.TaskID.IsNull() || !state.CompletedAt.IsNull() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.TaskID.IsNull() || !state.CompletedAt.IsNull() {
+		resp.Diagnostics.AddWarning("The key pair stays bound to server "+state.ServerID.ValueString(),
+			"Destroying kps_keypair_association only forgets it: key pair "+state.KeypairName.ValueString()+
+				" is still bound to server "+state.ServerID.ValueString()+", since no KPS call undoes a binding by "+
+				"itself. To unbind it, use kps_keypair_disassociation or the kps_disassociate_keypair action.")
 		return
 	}
 	timeout, diags := state.Timeouts.Create(ctx, defaultStartTimeout)

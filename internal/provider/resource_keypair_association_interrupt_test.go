@@ -124,3 +124,34 @@ func TestAccKeypairAssociation_interruptedUpdate(t *testing.T) {
 		t.Fatalf("the plan after is not empty: %v\n%s", err, plan.String())
 	}
 }
+
+// TestAccKeypairAssociation_destroyWarns: destroying the resource says
+// that the key pair stays bound, and how to unbind it; nothing is sent.
+func TestAccKeypairAssociation_destroyWarns(t *testing.T) {
+	ws := cliWorkspace(t)
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{})
+	if err := ws.WriteConfig(requiredKPS + api.associationConfig("kp-new", keyAuth(oldKey))); err != nil {
+		t.Fatal(err)
+	}
+	var out lockedBuffer
+	if err := ws.Run(t.Context(), &out, nil, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out.String())
+	}
+	before := api.TotalRequests()
+	var destroy lockedBuffer
+	if err := ws.Run(t.Context(), &destroy, nil, "destroy", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("destroy: %v\n%s", err, destroy.String())
+	}
+	for _, want := range []string{"Warning: The key pair stays bound to server srv", "key pair kp-new", "kps_keypair_disassociation"} {
+		if !strings.Contains(strings.Join(strings.Fields(destroy.String()), " "), want) {
+			t.Fatalf("the destroy's output does not say %q:\n%s", want, destroy.String())
+		}
+	}
+	if n := api.TotalRequests() - before; n != 0 {
+		t.Fatalf("the destroy sent %d requests; it only forgets", n)
+	}
+	if kp := api.server(t, "srv").Keypair; kp != "kp-new" {
+		t.Fatalf("the server has %q bound after the destroy", kp)
+	}
+}

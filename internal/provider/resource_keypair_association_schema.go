@@ -41,7 +41,7 @@ func (r *keypairAssociationResource) Schema(ctx context.Context, _ resource.Sche
 		"port":          portAttribute("Changing it starts a new task, in place."),
 		"poll_interval": pollIntervalAttribute("the task"),
 	}
-	maps.Copy(attributes, startResultAttributes())
+	maps.Copy(attributes, startResultAttributes("SUCCESS_REPLACE"))
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Binds a key pair to an ECS server with KPS (`POST /v3/{project_id}/keypairs/associate`) " +
 			"and waits, during apply, until the task has succeeded: resources that reference it are created only " +

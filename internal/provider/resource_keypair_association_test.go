@@ -20,7 +20,7 @@ import (
 )
 
 // oldKey is the private key of the key pair the test servers have bound.
-const oldKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nacc-test-old-key-5b1d\n-----END OPENSSH PRIVATE KEY-----"
+const oldKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nacc-test-old-key-5b1d\n-----END OPENSSH PRIVATE KEY-----\n"
 
 // addServer adds a running server bound to kp-old that accepts oldKey,
 // whose tasks take 300 ms unless e says otherwise.
@@ -474,5 +474,26 @@ func TestAccKeypairAssociation_failedUpdateKeepsState(t *testing.T) {
 				},
 			},
 		},
+	})
+}
+
+// TestAccKeypairAssociation_keyWithoutFinalNewline: the key as
+// -var "k=$(cat key)" gives it, without its final newline, still logs in:
+// it is sent with the newline OpenSSH needs.
+func TestAccKeypairAssociation_keyWithoutFinalNewline(t *testing.T) {
+	api := newFakeAPI(t)
+	api.addServer("srv", kpsfake.ECS{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config:            api.associationConfig("kp-new", keyAuth(strings.TrimSuffix(oldKey, "\n"))),
+			ConfigStateChecks: []statecheck.StateCheck{associationAttr("task_status", knownvalue.StringExact("SUCCESS_REPLACE"))},
+			Check: api.startedOnce(func(s kpsfake.StartRequest) error {
+				if s.AuthKey != oldKey {
+					return fmt.Errorf("sent %q, want the key with its final newline", s.AuthKey)
+				}
+				return nil
+			}),
+		}},
 	})
 }

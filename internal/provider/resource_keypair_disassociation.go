@@ -57,7 +57,7 @@ func (r *keypairDisassociationResource) Schema(ctx context.Context, _ resource.S
 			"the private key of the key pair bound now", objectplanmodifier.RequiresReplace()),
 		"poll_interval": pollIntervalAttribute("the task"),
 	}
-	maps.Copy(attributes, startResultAttributes())
+	maps.Copy(attributes, startResultAttributes("SUCCESS_UNBIND"))
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Unbinds the key pair from an ECS server with KPS (`POST /v3/{project_id}/keypairs/disassociate`, " +
 			"an `UNBIND` task that restores password login) and waits, during apply, until the task has succeeded. " +

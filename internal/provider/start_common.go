@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -55,22 +53,20 @@ func sentAuth(ctx context.Context, obj types.Object, config tfsdk.Config) (*kps.
 
 // authAttribute is the auth object. what says whose key it is.
 func authAttribute(description, keyWhat string, modifiers ...planmodifier.Object) schema.SingleNestedAttribute {
-	sibling := func(name string) path.Expression { return path.MatchRelative().AtParent().AtName(name) }
 	return schema.SingleNestedAttribute{
 		Optional:            true,
 		MarkdownDescription: description,
 		PlanModifiers:       modifiers,
+		Validators:          []validator.Object{authObjectValidator{withKeyWO: true}},
 		Attributes: map[string]schema.Attribute{
 			"type": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "`password` (the key is the server's password) or `keypair` (the key is " + keyWhat + ").",
-				Validators:          []validator.String{stringvalidator.OneOf("password", "keypair")},
 			},
 			"key": schema.StringAttribute{
 				Optional: true, Sensitive: true,
 				MarkdownDescription: "The password or private key, kept in state (sensitive). Set exactly one of " +
 					"`key` and `key_wo`; prefer `key_wo` on Terraform 1.11 and newer.",
-				Validators: []validator.String{stringvalidator.ExactlyOneOf(sibling("key_wo"))},
 			},
 			"key_wo": schema.StringAttribute{
 				Optional: true, Sensitive: true, WriteOnly: true,
@@ -80,8 +76,7 @@ func authAttribute(description, keyWhat string, modifiers ...planmodifier.Object
 			},
 			"key_wo_version": schema.Int64Attribute{
 				Optional:            true,
-				MarkdownDescription: "Any number; changing it runs the task again with the `key_wo` given now.",
-				Validators:          []validator.Int64{int64validator.AlsoRequires(sibling("key_wo"))},
+				MarkdownDescription: "Any number; changing it runs the task again with the `key_wo` given now. Only with `key_wo`.",
 			},
 		},
 	}
@@ -111,11 +106,13 @@ func (m *startResultModel) interrupted(project, server string, e *keypairops.Sta
 	m.CompletedAt = types.StringNull()
 }
 
-func startResultAttributes() map[string]schema.Attribute {
+// startResultAttributes are the results of a resource that starts a task;
+// exampleStatus is a success of its task, for the docs.
+func startResultAttributes(exampleStatus string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"id":          computedResult("`{project_id}/{server_id}`."),
 		"task_id":     computedResult("The ID of the last task this resource started."),
-		"task_status": computedResult("The status that task ended in, e.g. `SUCCESS_REPLACE`."),
+		"task_status": computedResult("The status that task ended in, e.g. `" + exampleStatus + "`."),
 		"completed_at": computedResult("When the end of that task was first seen, in RFC 3339; null while a task " +
 			"an interrupted apply started has not been seen to end."),
 	}
@@ -209,6 +206,10 @@ type startWording struct {
 	// timeout names the setting that bounds the operation, for the advice
 	// after a timeout.
 	timeout string
+	// adviceApart is set where what to do about a failed task is said apart
+	// from the error (an action's progress): Terraform prints an action's
+	// error twice, and the advice is the longest part of it.
+	adviceApart bool
 }
 
 // resourceCreateWording and resourceUpdateWording word the errors of the
@@ -244,9 +245,13 @@ func startErrorDiag(err error, w startWording) (summary, detail string) {
 		"raise %s if it needs longer.", w.timeout)
 	switch {
 	case errors.As(err, &failed):
+		advice := " " + failureAdvice(failed)
+		if w.adviceApart {
+			advice = ""
+		}
 		return "KPS task " + failed.TaskID + " failed",
-			fmt.Sprintf("Task %s on server %s ended with status %s. Reason: %s.%s %s", failed.TaskID, failed.ServerID,
-				failed.Status.Raw, failed.Reason(), nothingSaved, failureAdvice(failed))
+			fmt.Sprintf("Task %s on server %s ended with status %s. Reason: %s.%s%s", failed.TaskID, failed.ServerID,
+				failed.Status.Raw, failed.Reason(), nothingSaved, advice)
 	case errors.As(err, &running) && errors.As(err, &timedOut):
 		return "Timed out waiting for KPS task " + running.TaskID,
 			fmt.Sprintf("%s. The task goes on in the cloud; a timeout does not mean it failed. %s%s", running.Error(), w.started, raise)

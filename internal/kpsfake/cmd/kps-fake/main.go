@@ -1,51 +1,48 @@
 // Command kps-fake serves the KPS stand-in on loopback, for trying the
-// provider by hand without a cloud account:
-//
-//	go run ./internal/kpsfake/cmd/kps-fake -listen 127.0.0.1:8080 \
-//	  -task 'my-task=READY_RESET@0s,RUNNING_RESET@3s,SUCCESS_RESET@10s'
-//
-// then point the provider at it with HW_KPS_ENDPOINT=http://127.0.0.1:8080.
-// -ecs adds a server the key-pair resources can start tasks on, e.g.
-//
-//	-ecs 'web-1,keypair=kp-old,password=s3cret,private-key=/path/to/kp-old.pem,duration=30s'
-//	-ecs 'db-1,stopped'
-//
-// (keypair: bound now; password and private-key: what KPS may log in with;
-// stopped: shut down, for a RESET; duration: how long its tasks run; fail:
-// every task fails with the given message).
-// -access-key AK:SK (or AK:SK:SECURITY_TOKEN for a temporary key) also accepts
-// signed requests, and IAM's project look-up answers for -region, so that
-// HW_AUTH_URL=http://127.0.0.1:8080/v3 with HW_REGION_NAME finds the project.
+// provider by hand without a cloud account. make kps-fake builds and runs
+// it (KPS_FAKE_ARGS passes flags); Ctrl-C stops it. kps-fake -h says what
+// every flag and field means, and README.md shows a whole session.
 package main
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"log"
 	"net/http"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
 
-// taskFlags collects repeated -task ID=TIMELINE flags.
-type taskFlags map[string][]kpsfake.Step
+// taskFlag is one -task ID[:SERVER]=TIMELINE.
+type taskFlag struct {
+	server string // empty: -server-id
+	steps  []kpsfake.Step
+}
 
-func (t taskFlags) String() string { return fmt.Sprint(map[string][]kpsfake.Step(t)) }
+// taskFlags collects repeated -task flags.
+type taskFlags map[string]taskFlag
+
+func (t taskFlags) String() string { return fmt.Sprint(map[string]taskFlag(t)) }
 
 func (t taskFlags) Set(v string) error {
-	id, spec, ok := strings.Cut(v, "=")
+	name, spec, ok := strings.Cut(v, "=")
+	id, server, _ := strings.Cut(name, ":")
 	if !ok || id == "" {
-		return errors.New("want ID=STATUS@OFFSET,STATUS@OFFSET")
+		return errors.New("want ID=STATUS@OFFSET,STATUS@OFFSET,... or ID:SERVER=STATUS@OFFSET,...")
 	}
 	steps, err := kpsfake.ParseTimeline(spec)
 	if err != nil {
 		return err
 	}
-	t[id] = steps
+	t[id] = taskFlag{server: server, steps: steps}
 	return nil
 }
 
@@ -91,17 +88,60 @@ func (e ecsFlags) Set(v string) error {
 	return nil
 }
 
+// usage is what -h prints: every flag, and what the fields of -task and
+// -ecs mean.
+const usage = `kps-fake serves a stand-in for the KPS API on loopback, for trying the
+provider by hand without a cloud account. Point the provider at it:
+
+  provider "kps" {
+    endpoint   = "http://127.0.0.1:8080"            # -listen
+    token      = "fake-token"                       # -token
+    project_id = "0123456789abcdef0123456789abcdef" # -project
+  }
+
+Every request is logged on stderr: method, path and status (never a token
+or a key). Ctrl-C stops it.
+
+  -task ID=TIMELINE  or  -task ID:SERVER=TIMELINE          (repeatable)
+      A task the data sources and waits can read. TIMELINE is
+      STATUS@OFFSET,STATUS@OFFSET,...: the status it reports from each
+      offset on, counted from its first read, e.g.
+      -task 'my-task:web-1=READY_RESET@0s,RUNNING_RESET@3s,SUCCESS_RESET@10s'.
+      SERVER is the server_id it reports (default -server-id).
+
+  -ecs ID,FIELD=VALUE,...                                   (repeatable)
+      A server the association resources and actions start tasks on:
+        keypair=KP        the key pair bound now (a task that succeeds
+                          binds another; an unbind leaves none)
+        password=PW       the password KPS may log in with (auth.type
+                          "password")
+        private-key=FILE  a file holding the private key KPS may log in
+                          with now (auth.type "keypair"); after a rotation
+                          the server accepts the new key pair's key only
+        stopped           the server is shut down: a reset (no auth) needs
+                          it so, a replace (with auth) needs it running
+        duration=D        how long its tasks run (default 1s), e.g. 30s
+        fail=MSG          every task of the server fails with MSG
+      e.g. -ecs 'web-1,keypair=kp-old,private-key=kp-old.pem,duration=20s'
+
+Flags:
+`
+
 func main() {
 	tasks := taskFlags{}
 	servers := ecsFlags{}
 	listen := flag.String("listen", "127.0.0.1:8080", "address to serve on (keep it on loopback)")
-	token := flag.String("token", "fake-token", "the only X-Auth-Token accepted")
-	project := flag.String("project", "0123456789abcdef0123456789abcdef", "the project the tasks belong to")
-	server := flag.String("server-id", "c9aa197b-a6b6-4c33-b3a6-fa0b4ec50006", "the server_id every task reports")
-	accessKey := flag.String("access-key", "", "an access key to accept as AK:SK, or AK:SK:SECURITY_TOKEN for a temporary one")
-	region := flag.String("region", "cn-north-4", "the region whose project IAM's look-up answers with")
-	flag.Var(tasks, "task", "a task as ID=STATUS@OFFSET,... (repeatable); the timeline starts at its first read")
-	flag.Var(servers, "ecs", "a server to start key-pair tasks on, as ID,keypair=KP,password=PW,private-key=FILE,stopped,duration=D,fail=MSG (repeatable)")
+	token := flag.String("token", "fake-token", "the only X-Auth-Token accepted: the provider's token")
+	project := flag.String("project", "0123456789abcdef0123456789abcdef", "the project everything belongs to: the provider's project_id")
+	server := flag.String("server-id", "c9aa197b-a6b6-4c33-b3a6-fa0b4ec50006", "the server_id a -task reports when it names none")
+	accessKey := flag.String("access-key", "", "also accept requests signed with this access key: AK:SK, or AK:SK:SECURITY_TOKEN for a temporary one")
+	region := flag.String("region", "cn-north-4", "the region whose project IAM's look-up (HW_AUTH_URL=http://LISTEN/v3) answers with")
+	flag.Var(tasks, "task", "a task, as ID=TIMELINE or ID:SERVER=TIMELINE (repeatable; see above)")
+	flag.Var(servers, "ecs", "a server to start key-pair tasks on, as ID,FIELD=VALUE,... (repeatable; see above)")
+	flag.Usage = func() {
+		fmt.Fprint(flag.CommandLine.Output(), usage)
+		flag.PrintDefaults()
+	}
 	flag.Parse()
 
 	fake := kpsfake.New(*token)
@@ -115,13 +155,46 @@ func main() {
 		parts = append(parts, "")
 		fake.AddAccessKey(parts[0], parts[1], parts[2])
 	}
-	for id, steps := range tasks {
-		fake.AddTask(*project, id, kpsfake.Task{ServerID: *server, Timeline: steps})
+	for id, task := range tasks {
+		fake.AddTask(*project, id, kpsfake.Task{ServerID: cmp.Or(task.server, *server), Timeline: task.steps})
 	}
 	for id, server := range servers {
 		fake.AddServer(*project, id, server)
 	}
-	log.Printf("KPS stand-in on http://%s, project %s, %d task(s), %d server(s)", *listen, *project, len(tasks), len(servers))
-	srv := &http.Server{Addr: *listen, Handler: fake, ReadHeaderTimeout: 5 * time.Second}
-	log.Fatal(srv.ListenAndServe())
+	log.Printf("KPS stand-in on http://%s: token %q, project %s, %d task(s), %d server(s); Ctrl-C stops it",
+		*listen, *token, *project, len(tasks), len(servers))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv := &http.Server{Addr: *listen, Handler: logRequests(fake), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Fatal(err)
+	}
+	log.Print("stopped")
+}
+
+// logRequests logs one line per request on stderr: method, path and
+// status. Headers and bodies, which carry the token and keys, are not.
+func logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		log.Printf("%s %s -> %d", r.Method, r.URL.Path, rec.status)
+	})
+}
+
+// statusRecorder remembers the status an answer was written with.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
 }

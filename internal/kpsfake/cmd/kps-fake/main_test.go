@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+)
+
+// TestTaskFlagNamesItsServer: -task ID:SERVER=TIMELINE reports SERVER;
+// ID=TIMELINE leaves it to -server-id.
+func TestTaskFlagNamesItsServer(t *testing.T) {
+	tasks := taskFlags{}
+	for _, v := range []string{"t1:web-1=READY_RESET@0s,SUCCESS_RESET@5s", "t2=RUNNING_RESET@0s"} {
+		if err := tasks.Set(v); err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+	}
+	if tasks["t1"].server != "web-1" || len(tasks["t1"].steps) != 2 || tasks["t2"].server != "" {
+		t.Fatalf("parsed %+v", tasks)
+	}
+	if err := tasks.Set(":web-1=READY_RESET@0s"); err == nil {
+		t.Fatal("a task with no ID was accepted")
+	}
+}
+
+// TestRequestLog: one line per request, with method, path and status, and
+// neither the token nor a key from the body.
+func TestRequestLog(t *testing.T) {
+	var buf bytes.Buffer
+	log.SetOutput(&buf)
+	defer log.SetOutput(os.Stderr)
+	fake := kpsfake.New("tok-secret")
+	fake.AddProject("p1")
+	fake.AddServer("p1", "srv", kpsfake.ECS{Keypair: "kp", PrivateKey: "key-secret"})
+	h := logRequests(fake)
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/v3/p1/keypairs/associate",
+		strings.NewReader(`{"keypair_name":"kp2","server":{"id":"srv","auth":{"type":"keypair","key":"key-secret"}}}`))
+	req.Header.Set("X-Auth-Token", "tok-secret")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	unauthorized := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/v3/p1/tasks/t1", nil)
+	h.ServeHTTP(httptest.NewRecorder(), unauthorized)
+	got := buf.String()
+	if !strings.Contains(got, "POST /v3/p1/keypairs/associate -> 202") || !strings.Contains(got, "GET /v3/p1/tasks/t1 -> 401") ||
+		strings.Count(got, "\n") != 2 {
+		t.Fatalf("log:\n%s", got)
+	}
+	if strings.Contains(got, "secret") {
+		t.Fatalf("the log shows a secret:\n%s", got)
+	}
+}
