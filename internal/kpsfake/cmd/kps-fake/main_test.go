@@ -46,7 +46,7 @@ func TestRequestLog(t *testing.T) {
 	unauthorized := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/v3/p1/tasks/t1", nil)
 	h.ServeHTTP(httptest.NewRecorder(), unauthorized)
 	got := buf.String()
-	if !strings.Contains(got, "POST /v3/p1/keypairs/associate -> 202") || !strings.Contains(got, "GET /v3/p1/tasks/t1 -> 401") ||
+	if !strings.Contains(got, `POST "/v3/p1/keypairs/associate" -> 202`) || !strings.Contains(got, `GET "/v3/p1/tasks/t1" -> 401`) ||
 		strings.Count(got, "\n") != 2 {
 		t.Fatalf("log:\n%s", got)
 	}
