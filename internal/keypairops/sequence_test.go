@@ -10,10 +10,10 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 	"github.com/kpsops/terraform-provider-kps/internal/wait"
 )
 

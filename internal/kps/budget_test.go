@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/kpsops/terraform-provider-kps/internal/budget"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
 
 func budgetClient(t *testing.T, fake *kpsfake.Server, maxRetries int) *kps.Client {

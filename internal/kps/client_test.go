@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
 
 const (

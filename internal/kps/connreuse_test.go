@@ -9,9 +9,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
 
 // TestConnectionsAreReused: ten readers at a time, as Terraform runs them,

@@ -9,9 +9,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
 
 const testKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nkps-client-test-key\n-----END OPENSSH PRIVATE KEY-----\n"

@@ -12,9 +12,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
 
 // retryingClient is a client with short retry pauses, so tests stay quick.

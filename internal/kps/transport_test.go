@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
 
 // Go reads HTTPS_PROXY, NO_PROXY and SSL_CERT_FILE once per process, so these

@@ -13,8 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
-	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/tfrun"
 )
 
 // skipBelowCLI skips a test that runs the CLI itself (through tfrun, for

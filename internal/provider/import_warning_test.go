@@ -8,7 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 )
 
 // TestImportWarnsAboutUnfinishedOrFailedTasks: import records a task as it

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/tfrun"
 )
 
 // TestAccWaits_interrupt presses Ctrl-C on a real `terraform apply` (or

@@ -9,7 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
-	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/tfrun"
 )
 
 // TestAccIgnoresTheUsersCLISetUp: with TF_CLI_CONFIG_FILE naming a file that

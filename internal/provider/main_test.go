@@ -5,7 +5,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/tfrun"
 )
 
 // TestMain runs every test with a CLI configuration of the tests' own, so

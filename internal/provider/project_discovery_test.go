@@ -16,8 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
 )
 
 // countingFactories is factoriesWithEnv that also counts how many provider

@@ -10,7 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 )
 
 const (

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
-	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/tfrun"
 )
 
 // keyAuth is an auth block with key in state, written as HCL.

@@ -25,8 +25,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kpsops/terraform-provider-kps/internal/clis"
-	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/clis"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/tfrun"
 )
 
 // target is one CLI of the matrix.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 )
 
 // rememberedLimit plans n reads twice against one rate-limited stand-in: the

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 )
 
 // sharedWaits runs n task waits at once (-parallelism=n, poll_interval 2 s)

@@ -18,7 +18,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 )
 
 // taskFlag is one -task ID[:SERVER]=TIMELINE.

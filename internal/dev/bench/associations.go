@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 )
 
 // benchKey is the private key the benchmark's servers accept.

@@ -22,8 +22,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
-	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/tfrun"
 )
 
 const (

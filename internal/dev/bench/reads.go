@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 )
 
 // reads plans N data sources against a stand-in with o.latency, next to N

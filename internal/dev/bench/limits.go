@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 )
 
 // limiterKind is one way the stand-in's gateway counts requests against a

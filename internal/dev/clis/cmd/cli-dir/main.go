@@ -2,7 +2,7 @@
 // Go module proxy first unless internal/clis has it cached, so that a tool
 // which finds terraform on PATH can be given that one:
 //
-//	PATH="$(go run ./internal/clis/cmd/cli-dir terraform-1.14.3):$PATH" tfplugindocs generate
+//	PATH="$(go run ./internal/dev/clis/cmd/cli-dir terraform-1.14.3):$PATH" tfplugindocs generate
 //
 // make docs uses it: documenting actions needs Terraform 1.14 or newer.
 package main
@@ -13,7 +13,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/kpsops/terraform-provider-kps/internal/clis"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/clis"
 )
 
 var pinned = map[string]clis.Pinned{

@@ -25,9 +25,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kpsops/terraform-provider-kps/internal/clis"
-	"github.com/kpsops/terraform-provider-kps/internal/kpsfake"
-	"github.com/kpsops/terraform-provider-kps/internal/tfrun"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/clis"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/tfrun"
 )
 
 const (
