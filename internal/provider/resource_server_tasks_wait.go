@@ -2,10 +2,23 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
+	"github.com/kpsops/terraform-provider-kps/internal/wait"
 )
 
 var (
@@ -62,4 +75,134 @@ func (r *serverTasksWaitResource) Update(ctx context.Context, req resource.Updat
 
 // Delete only forgets the wait.
 func (r *serverTasksWaitResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
+
+func (r *serverTasksWaitResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Waits, during apply, until an ECS server has no running KPS key-pair task: for tasks " +
+			"started outside this configuration (from the console, or by another pipeline), whose IDs nobody here " +
+			"holds. Resources that reference this one, or name it in `depends_on`, are held back until then. It " +
+			"creates nothing in the cloud.\n\n" +
+			"The wait lists the project's running tasks on the same schedule as `kps_keypair_task_wait`; each task " +
+			"of the server seen running and then no longer listed is read by its ID once, for the status it ended " +
+			"in. A server with no running task ends the wait at once. A task that failed is an error (unless " +
+			"`fail_on_failure = false`) and leaves nothing in state. Once the wait is over, refreshes make no API call.",
+		Attributes: map[string]schema.Attribute{
+			"server_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The ECS server whose tasks to wait for. " + descIDRule + " Changing it forces a new wait.",
+				Validators:          []validator.String{idValidator()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"project_id": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "The IAM project of the server's tasks. Defaults to the provider's `project_id`. " + descIDRule + " Changing it forces a new wait.",
+				Validators:          []validator.String{idValidator()},
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+					stringplanmodifier.RequiresReplace(),
+				},
+			},
+			"poll_interval":   pollIntervalAttribute("the running tasks"),
+			"fail_on_failure": failOnFailureAttribute("a task of the server"),
+			"id":              computedResult("`{project_id}/{server_id}`."),
+			"tasks": schema.ListNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "Every task of the server seen running during the wait, in the order first seen, " +
+					"with the status it ended in. Empty when the server was idle.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"task_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The task's ID."},
+					"task_status": schema.StringAttribute{Computed: true, MarkdownDescription: "The status the task ended in, " +
+						"e.g. `SUCCESS_RESET`; empty when the cloud purged its record before it could be read."},
+					"operation": schema.StringAttribute{Computed: true, MarkdownDescription: "What the task did: `RESET`, `REPLACE`, `BIND`, `UNBIND`, ..."},
+				}},
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+			},
+			"succeeded": schema.BoolAttribute{
+				Computed: true, MarkdownDescription: "Whether no task in `tasks` failed.",
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+			"completed_at": computedResult("When the server was first seen with no running task, in RFC 3339."),
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": waitTimeoutsBlock(ctx, "the server to have no running task"),
+		},
+	}
+}
+
+// Create is the wait. On success, or with failures accepted by
+// fail_on_failure = false, state is saved; on every other ending nothing is,
+// so the next apply waits again.
+func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan serverTasksWaitModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, project, diags := r.data.clientFor(ctx, plan.ProjectID)
+	resp.Diagnostics.Append(diags...)
+	waiter, diags := newWaiter(ctx, plan.waitTuningModel, serverProgressLog)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	serverID := plan.ServerID.ValueString()
+	ctx = tflog.SetField(ctx, "server_id", serverID)
+	list, read, leave := r.data.pollerFor(client, project).Server()
+	out, err := wait.Poll(ctx, waiter, wait.ForServerTasks(serverID, list, read))
+	leave()
+	what := "the KPS tasks of server " + serverID
+	if err != nil {
+		summary, detail := describeWaitError(what, project, waiter.Timeout, err)
+		resp.Diagnostics.AddError(summary, detail)
+		return
+	}
+
+	var failed []string
+	elems := make([]attr.Value, 0, len(out.Value))
+	for _, t := range out.Value {
+		if t.Purged {
+			resp.Diagnostics.AddWarning("KPS task "+t.ID+" ended unseen",
+				fmt.Sprintf("Task %s (%s) of server %s left the running list, but its record was purged before it "+
+					"could be read, so how it ended is not known. It is recorded with an empty task_status.", t.ID, t.Operation, serverID))
+		}
+		if kps.ParseStatus(t.Status).Failed() {
+			failed = append(failed, t.ID+" ("+t.Status+")")
+		}
+		obj, diags := types.ObjectValue(serverTaskType.AttrTypes, map[string]attr.Value{
+			"task_id": types.StringValue(t.ID), "task_status": types.StringValue(t.Status), "operation": types.StringValue(t.Operation),
+		})
+		resp.Diagnostics.Append(diags...)
+		elems = append(elems, obj)
+	}
+	if len(failed) > 0 && plan.FailOnFailure.ValueBool() {
+		resp.Diagnostics.AddError("A KPS task of server "+serverID+" failed",
+			fmt.Sprintf("On server %s, %s ended in failure. Nothing was saved to state, so the next apply waits "+
+				"again. Set fail_on_failure = false to accept failed tasks.", serverID, strings.Join(failed, ", ")))
+		return
+	}
+
+	plan.ProjectID = types.StringValue(project)
+	plan.ID = types.StringValue(project + "/" + serverID)
+	plan.Tasks, diags = types.ListValue(serverTaskType, elems)
+	resp.Diagnostics.Append(diags...)
+	plan.Succeeded = types.BoolValue(len(failed) == 0)
+	plan.CompletedAt = types.StringValue(out.CompletedAt.UTC().Format(time.RFC3339))
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// serverProgressLog reports at INFO each change in the server's running
+// tasks, so that TF_LOG=INFO shows a long wait moving.
+var serverProgressLog = wait.Observer{
+	StatusChanged: func(ctx context.Context, status string, elapsed time.Duration) {
+		tflog.Info(ctx, "KPS server's running tasks changed", map[string]any{
+			"tasks": status, "elapsed": elapsed.Round(time.Millisecond).String(),
+		})
+	},
+	TransientError: progressLog.TransientError,
 }
