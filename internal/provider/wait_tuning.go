@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -12,9 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -58,15 +54,6 @@ func waitTimeoutsBlock(ctx context.Context, what string) schema.Block {
 		Create:            true,
 		CreateDescription: "How long to wait for " + what + ", in all. Defaults to `30m`.",
 	})
-}
-
-// computedResult is a computed attribute that a finished wait keeps through
-// an in-place update: its results do not change once it is over.
-func computedResult(desc string) schema.StringAttribute {
-	return schema.StringAttribute{
-		Computed: true, MarkdownDescription: desc,
-		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
 }
 
 // waitTuningModel is how a wait resource is tuned: the attributes that an
@@ -125,20 +112,4 @@ func newWaiter(ctx context.Context, t waitTuningModel, observer wait.Observer) (
 		diags.AddAttributeError(path.Root("poll_interval"), "Invalid poll_interval", err.Error())
 	}
 	return wait.Waiter{Clock: wait.RealClock{}, Schedule: wait.NewSchedule(interval), Timeout: timeout, Observer: observer}, diags
-}
-
-// describeWaitError turns how a wait for what went wrong into a diagnostic.
-func describeWaitError(what, project string, timeout time.Duration, err error) (summary, detail string) {
-	var te *wait.TimeoutError
-	switch {
-	case errors.As(err, &te):
-		return "Timed out waiting for " + what,
-			fmt.Sprintf("%s in project %s: %s (timeouts.create is %s). Nothing was saved to state, so the next "+
-				"apply waits again; raise timeouts.create if it needs longer.", what, project, te.Error(), timeout)
-	case wait.IsInterrupted(err):
-		return "Wait for " + what + " interrupted",
-			fmt.Sprintf("%s in project %s: %s. Nothing was saved to state; the tasks themselves go on in the cloud.",
-				what, project, err.Error())
-	}
-	return "Cannot read " + what, err.Error()
 }

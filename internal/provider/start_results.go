@@ -1,0 +1,72 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
+)
+
+// What a resource that starts a task keeps of the task, and how a Create
+// that ran the start-and-wait sequence ends.
+
+// startResultModel is what a resource that starts a task keeps of it.
+type startResultModel struct {
+	ID          types.String `tfsdk:"id"`
+	TaskID      types.String `tfsdk:"task_id"`
+	TaskStatus  types.String `tfsdk:"task_status"`
+	CompletedAt types.String `tfsdk:"completed_at"`
+}
+
+func (m *startResultModel) succeeded(project, server string, out keypairops.Outcome) {
+	m.ID = types.StringValue(project + "/" + server)
+	m.TaskID = types.StringValue(out.TaskID)
+	m.TaskStatus = types.StringValue(out.Status.Raw)
+	m.CompletedAt = types.StringValue(out.CompletedAt.UTC().Format(time.RFC3339))
+}
+
+// interrupted records a task that was started but whose end was not seen:
+// its ID, so that the next apply waits for it (the sequence's first step).
+func (m *startResultModel) interrupted(project, server string, e *keypairops.StartedError) {
+	m.ID = types.StringValue(project + "/" + server)
+	m.TaskID = types.StringValue(e.TaskID)
+	m.TaskStatus = types.StringValue(e.LastStatus)
+	m.CompletedAt = types.StringNull()
+}
+
+// startResultAttributes are the results of a resource that starts a task;
+// exampleStatus is a success of its task, for the docs.
+func startResultAttributes(exampleStatus string) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":          computedResult("`{project_id}/{server_id}`."),
+		"task_id":     computedResult("The ID of the last task this resource started."),
+		"task_status": computedResult("The status that task ended in, e.g. `" + exampleStatus + "`."),
+		"completed_at": computedResult("When the end of that task was first seen, in RFC 3339; null while a task " +
+			"an interrupted apply started has not been seen to end."),
+	}
+}
+
+// finishCreate ends a Create that ran the sequence: state is saved for a
+// task that succeeded, and for one started but not seen to end (with its ID,
+// so that the resource is tainted and the next apply waits for that task);
+// for every other ending nothing is.
+func finishCreate(ctx context.Context, resp *resource.CreateResponse, model any, result *startResultModel,
+	project, server string, out keypairops.Outcome, err error,
+) {
+	var started *keypairops.StartedError
+	switch {
+	case err == nil:
+		result.succeeded(project, server, out)
+	case errors.As(err, &started):
+		result.interrupted(project, server, started)
+		resp.Diagnostics.AddError(startErrorDiag(err, resourceCreateWording))
+	default:
+		resp.Diagnostics.AddError(startErrorDiag(err, resourceCreateWording))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
+}
