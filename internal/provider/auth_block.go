@@ -45,7 +45,8 @@ func sentAuth(ctx context.Context, obj types.Object, config tfsdk.Config) (*kps.
 	return &kps.ServerAuth{Type: a.Type.ValueString(), Key: key}, diags
 }
 
-// authAttribute is the auth object. what says whose key it is.
+// authAttribute is the auth object's schema: description is the object's,
+// keyWhat says whose private key the key is for auth.type "keypair".
 func authAttribute(description, keyWhat string, modifiers ...planmodifier.Object) schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		Optional:            true,

@@ -20,7 +20,7 @@ func newKeypairTaskDataSource() datasource.DataSource { return &keypairTaskDataS
 // keypairTaskDataSource reads one task once. It reports any status, failed
 // included: judging the outcome is the wait resource's job.
 type keypairTaskDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 func (d *keypairTaskDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -54,14 +54,6 @@ func (d *keypairTaskDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			},
 			"succeeded": schema.BoolAttribute{Computed: true, MarkdownDescription: descSucceeded},
 		},
-	}
-}
-
-func (d *keypairTaskDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	if data != nil {
-		d.data = data
 	}
 }
 

@@ -22,7 +22,7 @@ var (
 // taskListDataSource is kps_running_tasks or kps_failed_tasks: the two lists
 // differ only in their endpoint and in the error fields of failed tasks.
 type taskListDataSource struct {
-	data   *providerData
+	configuredDataSource
 	failed bool
 }
 
@@ -88,14 +88,6 @@ func (d *taskListDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				NestedObject:        schema.NestedAttributeObject{Attributes: d.listedTaskAttributes()},
 			},
 		},
-	}
-}
-
-func (d *taskListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	if data != nil {
-		d.data = data
 	}
 }
 

@@ -31,7 +31,7 @@ func newKeypairAssociationResource() resource.Resource { return &keypairAssociat
 // keypairAssociationResource binds a key pair to a server and waits for the
 // task; changing what it binds starts a new task in place.
 type keypairAssociationResource struct {
-	data *providerData
+	configuredResource
 }
 
 type keypairAssociationModel struct {
@@ -57,14 +57,6 @@ func (m *keypairAssociationModel) sameTask(o *keypairAssociationModel) bool {
 
 func (r *keypairAssociationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_keypair_association"
-}
-
-func (r *keypairAssociationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	if data != nil {
-		r.data = data
-	}
 }
 
 // ModifyPlan marks the task's results unknown when the update will start a

@@ -24,7 +24,7 @@ func newKeypairDisassociationResource() resource.Resource { return &keypairDisas
 // keypairDisassociationResource unbinds a server's key pair once, when it
 // is created, and waits for the task.
 type keypairDisassociationResource struct {
-	data *providerData
+	configuredResource
 }
 
 type keypairDisassociationModel struct {
@@ -38,14 +38,6 @@ type keypairDisassociationModel struct {
 
 func (r *keypairDisassociationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_keypair_disassociation"
-}
-
-func (r *keypairDisassociationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	if data != nil {
-		r.data = data
-	}
 }
 
 func (r *keypairDisassociationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

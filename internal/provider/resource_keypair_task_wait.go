@@ -33,7 +33,7 @@ func newKeypairTaskWaitResource() resource.Resource { return &keypairTaskWaitRes
 // creates nothing in the cloud: its value is that Terraform holds back every
 // resource that depends on it until the wait is over.
 type keypairTaskWaitResource struct {
-	data *providerData
+	configuredResource
 }
 
 type keypairTaskWaitModel struct {
@@ -47,14 +47,6 @@ type keypairTaskWaitModel struct {
 
 func (r *keypairTaskWaitResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_keypair_task_wait"
-}
-
-func (r *keypairTaskWaitResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	if data != nil {
-		r.data = data
-	}
 }
 
 // Read makes no API call: a task that has ended does not change, and the cloud
@@ -75,7 +67,6 @@ func (r *keypairTaskWaitResource) Delete(context.Context, resource.DeleteRequest
 }
 
 func (r *keypairTaskWaitResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	computedString := computedResult
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Waits, during apply, until a KPS key-pair task ends. Resources that reference this one, " +
 			"or name it in `depends_on`, are held back until then. It creates nothing in the cloud.\n\n" +
@@ -101,16 +92,16 @@ func (r *keypairTaskWaitResource) Schema(ctx context.Context, _ resource.SchemaR
 			},
 			"poll_interval":   pollIntervalAttribute("the task"),
 			"fail_on_failure": failOnFailureAttribute("a task"),
-			"id":              computedString("The task ID."),
-			"task_status":     computedString(descTaskStatus + " At the time the wait ended."),
-			"server_id":       computedString(descServerID),
-			"phase":           computedString(descPhase),
-			"operation":       computedString(descOperation),
+			"id":              computedResult("The task ID."),
+			"task_status":     computedResult(descTaskStatus + " At the time the wait ended."),
+			"server_id":       computedResult(descServerID),
+			"phase":           computedResult(descPhase),
+			"operation":       computedResult(descOperation),
 			"succeeded": schema.BoolAttribute{
 				Computed: true, MarkdownDescription: descSucceeded,
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
-			"completed_at": computedString("When the ending status was first seen, in RFC 3339. For an imported " +
+			"completed_at": computedResult("When the ending status was first seen, in RFC 3339. For an imported " +
 				"task that had ended, the time of the import; null for one imported before it ended."),
 		},
 		Blocks: map[string]schema.Block{

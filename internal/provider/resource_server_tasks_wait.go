@@ -32,7 +32,7 @@ func newServerTasksWaitResource() resource.Resource { return &serverTasksWaitRes
 // running key-pair task: for tasks started elsewhere, whose IDs nobody here
 // holds. Like kps_keypair_task_wait it creates nothing in the cloud.
 type serverTasksWaitResource struct {
-	data *providerData
+	configuredResource
 }
 
 type serverTasksWaitModel struct {
@@ -52,14 +52,6 @@ var serverTaskType = types.ObjectType{AttrTypes: map[string]attr.Type{
 
 func (r *serverTasksWaitResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_server_tasks_wait"
-}
-
-func (r *serverTasksWaitResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	if data != nil {
-		r.data = data
-	}
 }
 
 // Read makes no API call: the tasks a finished wait saw end do not change.

@@ -10,7 +10,8 @@ import (
 
 // How a wait resource's wait that went wrong reads.
 
-// describeWaitError turns how a wait for what went wrong into a diagnostic.
+// describeWaitError words a wait for what, which went wrong with err, as a
+// diagnostic.
 func describeWaitError(what, project string, timeout time.Duration, err error) (summary, detail string) {
 	var te *wait.TimeoutError
 	switch {

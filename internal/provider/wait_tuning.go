@@ -18,8 +18,8 @@ import (
 )
 
 // What the two wait resources share: how they are tuned (poll_interval,
-// fail_on_failure, timeouts), how a wait is set up from those, and how a
-// wait that went wrong is told.
+// fail_on_failure, timeouts), their Read and Update, and how a wait is set
+// up from the tuning.
 
 const (
 	defaultPollInterval  = 10 * time.Second

@@ -1,6 +1,11 @@
-// Package wait polls a KPS task until it ends. It knows nothing of Terraform
-// or HTTP: it is given a function that reads the task, a schedule and a clock,
-// so that tests can run hours of waiting in microseconds.
+// Package wait polls a KPS task, or a server's running tasks, until they
+// end, and shares that polling between the waits of a provider process
+// (Poller). It knows nothing of Terraform, and does no HTTP itself: it is
+// given functions that read and list, a schedule and a clock, so that tests
+// can run hours of waiting in microseconds. Of the API it knows the kps
+// client's vocabulary: a Task and a ListedTask, and what an error means for
+// a wait (kps.IsTransient: poll on; kps.RetryAfter: pause this long;
+// kps.CannotConnect: nothing to connect to).
 package wait
 
 import (
