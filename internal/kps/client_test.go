@@ -3,14 +3,12 @@ package kps_test
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
-	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
@@ -18,29 +16,6 @@ const (
 	testToken   = "secret-token-value"
 	testProject = "0123456789abcdef0123456789abcdef"
 )
-
-// newClient serves fake under prefix and returns a client pointed at it.
-func newClient(t *testing.T, fake http.Handler, prefix string) *kps.Client {
-	t.Helper()
-	mux := http.NewServeMux()
-	mux.Handle(prefix+"/", http.StripPrefix(prefix, fake))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return clientFor(t, srv.URL+prefix, testToken)
-}
-
-func clientFor(t *testing.T, endpoint, token string) *kps.Client {
-	t.Helper()
-	u, err := kps.ParseEndpoint(endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(token), UserAgent: "test-agent/1.0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 func TestGetTask(t *testing.T) {
 	fake := kpsfake.New(testToken)
@@ -224,18 +199,6 @@ func TestForbiddenHintsNameThePermission(t *testing.T) {
 			t.Errorf("%s: %v; want the hint %q", call.name, err, want)
 		}
 	}
-}
-
-// closedPort is the address of a loopback port nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := new(net.ListenConfig).Listen(t.Context(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
 }
 
 // TestCannotConnect: a refused connection is a request that could not

@@ -16,23 +16,6 @@ import (
 
 const testKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nkps-client-test-key\n-----END OPENSSH PRIVATE KEY-----\n"
 
-func associate(t *testing.T, c *kps.Client, ctx context.Context) (kps.StartedTask, error) {
-	t.Helper()
-	return c.Associate(ctx, testProject, kps.AssociateRequest{
-		ServerID: "srv", KeypairName: "kp-new", Auth: &kps.ServerAuth{Type: "keypair", Key: testKey},
-	})
-}
-
-func startServer(t *testing.T, e kpsfake.ECS) (*kpsfake.Server, *kps.Client) {
-	t.Helper()
-	fake := kpsfake.New(testToken)
-	e.Keypair, e.PrivateKey = "kp-old", testKey
-	fake.AddServer(testProject, "srv", e)
-	srv := httptest.NewServer(fake)
-	t.Cleanup(srv.Close)
-	return fake, retryingClient(t, srv.URL, 3)
-}
-
 // TestStartIsNotRepeatedOnceItMayHaveReachedTheAPI: a reset after the
 // request was written, and a 5xx, are not retried (the task may have
 // started) and say so; the client retries neither, whatever max_retries.

@@ -17,21 +17,6 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
-// retryingClient is a client with short retry pauses, so tests stay quick.
-func retryingClient(t *testing.T, endpoint string, maxRetries int) *kps.Client {
-	t.Helper()
-	u, err := kps.ParseEndpoint(endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(testToken), MaxRetries: maxRetries,
-		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func serveTask(t *testing.T, faults ...kpsfake.Fault) (*kpsfake.Server, string) {
 	t.Helper()
 	fake := kpsfake.New(testToken)

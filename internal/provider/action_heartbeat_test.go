@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
-	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
@@ -112,20 +111,4 @@ func TestHeartbeatEndsWithInvoke(t *testing.T) {
 	if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "heartbeatTicker") {
 		t.Fatalf("a heartbeat goroutine outlived its invocation:\n%s", stacks)
 	}
-}
-
-// testProviderData is what Configure would hand the types for api, with
-// short retry pauses.
-func testProviderData(t *testing.T, api *fakeAPI) *providerData {
-	t.Helper()
-	u, err := kps.ParseEndpoint(api.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(testToken), MaxRetries: 1,
-		RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 10 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &providerData{client: client, projectID: testProject, serverLocks: &keypairops.ServerLocks{}}
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -16,29 +15,6 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 	"github.com/kpsops/terraform-provider-kps/internal/dev/tfrun"
 )
-
-// skipBelowCLI skips a test that runs the CLI itself (through tfrun, for
-// what the harness cannot do) when the CLI under test is older than min,
-// in the words of tfversion.SkipBelow, so that make compat counts the skip
-// as expected.
-func skipBelowCLI(t *testing.T, min *version.Version) {
-	t.Helper()
-	line, err := tfrun.Version(tfrun.CLI())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fields := strings.Fields(line)
-	if len(fields) < 2 {
-		t.Fatalf("cannot read the CLI's version from %q", line)
-	}
-	v, err := version.NewVersion(fields[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v.Core().LessThan(min) {
-		t.Skipf("Terraform CLI version %s is below minimum version %s: skipping test", v, min)
-	}
-}
 
 // invoke runs terraform apply -invoke on an action of the workspace's
 // configuration, with the key in the environment, and returns the output.

@@ -2,30 +2,17 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 )
-
-const readTask = `data "kps_keypair_task" "t" { task_id = "task-1" }`
-
-func statusIs(status string) []statecheck.StateCheck {
-	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue("data.kps_keypair_task.t", tfjsonpath.New("task_status"), knownvalue.StringExact(status)),
-	}
-}
 
 func TestAccProvider_environmentVariables(t *testing.T) {
 	api := newFakeAPI(t)
@@ -247,23 +234,6 @@ func nullIfEmpty(s string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
-}
-
-// stateDoesNotContain fails when text, described by what (never the text
-// itself: it is a secret), appears anywhere in the state.
-func stateDoesNotContain(what, text string) statecheck.StateCheck { return stateTextCheck{what, text} }
-
-type stateTextCheck struct{ what, text string }
-
-func (c stateTextCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	raw, err := json.Marshal(req.State)
-	if err != nil {
-		resp.Error = err
-		return
-	}
-	if strings.Contains(string(raw), c.text) {
-		resp.Error = fmt.Errorf("the state contains %s", c.what)
-	}
 }
 
 // TestResolveDefaultAuthURL: with no project_id anywhere, IAM is looked for

@@ -24,16 +24,6 @@ const (
 	testSecurityToken = "acc-test-security-token-1a2b3c4d"
 )
 
-// newKeyedFakeAPI is a stand-in that also accepts the test access keys.
-func newKeyedFakeAPI(t *testing.T) *fakeAPI {
-	t.Helper()
-	api := newFakeAPI(t)
-	api.AddAccessKey(testAccessKey, testSecretKey, "")
-	api.AddAccessKey(testTempAccessKey, testTempSecretKey, testSecurityToken)
-	api.addTask("task-1", "srv-1", "SUCCESS_RESET")
-	return api
-}
-
 // readAndWait reads task-1 and waits for it, checking both saw it succeed.
 const readAndWait = readTask + `
 resource "kps_keypair_task_wait" "w" { task_id = "task-1" }

@@ -1,11 +1,7 @@
 package provider
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,70 +17,6 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 	"github.com/kpsops/terraform-provider-kps/internal/dev/tfrun"
 )
-
-// oldKey is the private key of the key pair the test servers have bound.
-const oldKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nacc-test-old-key-5b1d\n-----END OPENSSH PRIVATE KEY-----\n"
-
-// addServer adds a running server bound to kp-old that accepts oldKey,
-// whose tasks take 300 ms unless e says otherwise.
-func (f *fakeAPI) addServer(id string, e kpsfake.ECS) {
-	if e.Keypair == "" {
-		e.Keypair = "kp-old"
-	}
-	if e.PrivateKey == "" {
-		e.PrivateKey = oldKey
-	}
-	if e.TaskDuration == 0 {
-		e.TaskDuration = 300 * time.Millisecond
-	}
-	f.AddServer(testProject, id, e)
-}
-
-func (f *fakeAPI) server(t *testing.T, id string) kpsfake.ECS {
-	t.Helper()
-	e, ok := f.ECS(testProject, id)
-	if !ok {
-		t.Fatalf("no server %s", id)
-	}
-	return e
-}
-
-// associationConfig binds keypair to srv with body as the rest of the
-// resource, and gates a terraform_data on it.
-func (f *fakeAPI) associationConfig(keypair, body string) string {
-	return f.providerConfig() + fmt.Sprintf(`
-resource "kps_keypair_association" "a" {
-  server_id     = "srv"
-  keypair_name  = %q
-  poll_interval = "1s"
-%s
-}
-resource "terraform_data" "after" {
-  input = kps_keypair_association.a.task_id
-}
-`, keypair, body)
-}
-
-func associationAttr(name string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue("kps_keypair_association.a", tfjsonpath.New(name), v)
-}
-
-// planDoesNotContain fails when text, described by what, appears in what
-// the plan holds of the resources: their changes, planned values and prior
-// state. (The plan's copy of the configuration holds what the .tf files
-// hold, literals included.)
-type planDoesNotContain struct{ what, text string }
-
-func (p planDoesNotContain) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	raw, err := json.Marshal([]any{req.Plan.ResourceChanges, req.Plan.PlannedValues, req.Plan.PriorState})
-	if err != nil {
-		resp.Error = err
-		return
-	}
-	if strings.Contains(string(raw), p.text) {
-		resp.Error = fmt.Errorf("the plan contains %s", p.what)
-	}
-}
 
 // TestAccKeypairAssociation_keyWO: a replace with key_wo. The key reaches
 // the server, and is in neither the plan nor the state; the gate is created
@@ -138,21 +70,6 @@ func TestAccKeypairAssociation_keyWO(t *testing.T) {
 			},
 		},
 	})
-}
-
-// startedOnce checks that exactly one start reached srv (since the server
-// was last added), and what it was.
-func (f *fakeAPI) startedOnce(check func(kpsfake.StartRequest) error) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		starts := f.StartRequests(testProject, "srv")
-		if len(starts) != 1 {
-			return fmt.Errorf("%d starts reached the stand-in, want 1: %+v", len(starts), starts)
-		}
-		if check != nil {
-			return check(starts[0])
-		}
-		return nil
-	}
 }
 
 // TestAccKeypairAssociation_reset: with no auth, a shut-down server's key is
@@ -501,11 +418,6 @@ func TestAccKeypairAssociation_keyWithoutFinalNewline(t *testing.T) {
 	})
 }
 
-// keyAuth is an auth block with key in state, written as HCL.
-func keyAuth(key string) string {
-	return "  auth = {\n    type = \"keypair\"\n    key  = \"" + strings.ReplaceAll(key, "\n", `\n`) + "\"\n  }"
-}
-
 // interruptStartedTask presses Ctrl-C on an apply of ws once it has
 // started a task on srv and read it, and returns that start and the CLI's
 // output.
@@ -521,15 +433,6 @@ func interruptStartedTask(t *testing.T, ws *tfrun.Workspace, api *fakeAPI, befor
 		return false
 	})
 	return started, out
-}
-
-func readState(t *testing.T, ws *tfrun.Workspace) string {
-	t.Helper()
-	state, err := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(state)
 }
 
 // TestAccKeypairAssociation_interrupted presses Ctrl-C on a real apply

@@ -5,8 +5,6 @@ import (
 	"time"
 )
 
-func fixedRand(v float64) func() float64 { return func() float64 { return v } }
-
 func TestScheduleGrowsToMax(t *testing.T) {
 	s := NewSchedule(10 * time.Second)
 	s.Rand = fixedRand(0) // no jitter: the bare schedule

@@ -3,7 +3,6 @@ package wait
 import (
 	"context"
 	"errors"
-	"net"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -11,34 +10,6 @@ import (
 
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
-
-// timeline returns a read that reports statuses by the fake clock's time since
-// the first read: statuses[i] from offsets[i] on.
-func timeline(clock *fakeClock, offsets []time.Duration, statuses ...string) (ReadFunc, *int) {
-	var start time.Time
-	reads := 0
-	return func(context.Context) (kps.Task, error) {
-		reads++
-		if start.IsZero() {
-			start = clock.Now()
-		}
-		elapsed := clock.Now().Sub(start)
-		status := statuses[0]
-		for i, off := range offsets {
-			if elapsed >= off {
-				status = statuses[i]
-			}
-		}
-		return kps.Task{ID: "t", ServerID: "s", Status: kps.ParseStatus(status)}, nil
-	}, &reads
-}
-
-// newWaiter waits with poll_interval = 10s and no jitter.
-func newWaiter(clock *fakeClock, timeout time.Duration) Waiter {
-	s := NewSchedule(10 * time.Second)
-	s.Rand = fixedRand(0)
-	return Waiter{Clock: clock, Schedule: s, Timeout: timeout}
-}
 
 func TestWaitPollsAtOnceAndEndsOnSuccess(t *testing.T) {
 	clock := newFakeClock()
@@ -114,24 +85,6 @@ func TestWaitTimeoutAtDeadlineStillSeesTheEnd(t *testing.T) {
 	if err != nil || !res.Task.Status.Succeeded() {
 		t.Fatalf("a task ending exactly at the timeout: %+v, %v", res, err)
 	}
-}
-
-// scripted returns a read that answers from a list, repeating the last answer.
-func scripted(answers ...func() (kps.Task, error)) (ReadFunc, *int) {
-	n := 0
-	return func(context.Context) (kps.Task, error) {
-		a := answers[min(n, len(answers)-1)]
-		n++
-		return a()
-	}, &n
-}
-
-func status(s string) func() (kps.Task, error) {
-	return func() (kps.Task, error) { return kps.Task{ID: "t", Status: kps.ParseStatus(s)}, nil }
-}
-
-func failure(err error) func() (kps.Task, error) {
-	return func() (kps.Task, error) { return kps.Task{}, err }
 }
 
 func TestWaitRidesOutTransientFailures(t *testing.T) {
@@ -286,12 +239,6 @@ func TestWithTimeoutTellsTimeoutFromCancel(t *testing.T) {
 			t.Fatalf("a context past its timeout is not TimedOut: %v", context.Cause(ctx))
 		}
 	})
-}
-
-// refused is a read of an endpoint where nothing listens, after its retries.
-func refused() (kps.Task, error) {
-	return kps.Task{}, &kps.RequestError{Method: "GET", URL: "http://127.0.0.1:1/v3/p/tasks/t", Attempts: 6, Transient: true,
-		Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}}
 }
 
 // TestWaitEndsWhenNothingEverAnswered: a first poll whose retries all
