@@ -6,10 +6,15 @@ import (
 	"context"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
 )
 
 // TypeName is the provider's local name and the prefix of its types.
@@ -53,4 +58,105 @@ func (p *kpsProvider) Actions(context.Context) []func() action.Action {
 
 func (p *kpsProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{newKeypairTaskDataSource, newRunningTasksDataSource, newFailedTasksDataSource}
+}
+
+// The environment variables are the ones Huawei Cloud's own provider reads, so
+// that a shell set up for it works here unchanged.
+const (
+	envRegion     = "HW_REGION_NAME"
+	envProjectID  = "HW_PROJECT_ID"
+	envToken      = huaweiauth.EnvToken
+	envEndpoint   = "HW_KPS_ENDPOINT"
+	envAuthURL    = "HW_AUTH_URL"
+	envCloud      = "HW_CLOUD"
+	envInsecure   = "HW_INSECURE"
+	envMaxRetries = "HW_MAX_RETRIES"
+)
+
+const (
+	defaultMaxRetries = 5
+	maxMaxRetries     = 20
+)
+
+func (p *kpsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The KPS provider reads and waits on the asynchronous key-pair tasks of Huawei Cloud's " +
+			"Key Pair Service (reset, replace, bind and unbind of SSH key pairs on ECS servers).",
+		Attributes: map[string]schema.Attribute{
+			"region": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The region name, e.g. `cn-north-4`. Read from `" + envRegion + "` when not set. " +
+					"Required unless `endpoint` is set.",
+			},
+			"project_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The IAM project ID that tasks are read in. Read from `" + envProjectID + "` when not set, " +
+					"then from the KooCLI profile if one is read. When none is set, the provider asks IAM for the project " +
+					"named after `region`, once, at the first read that needs it.",
+				Validators: []validator.String{idValidator()},
+			},
+			"token": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "An IAM user token, sent as the `X-Auth-Token` header. Read from `" + envToken + "` when not set. " +
+					"IAM tokens last 24 hours. The token never appears in state, plan output or logs. " +
+					"Conflicts with `access_key`.",
+			},
+			"access_key": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "An access key ID. With `secret_key`, every request is signed (`SDK-HMAC-SHA256`) " +
+					"instead of carrying a token. Read from `" + huaweiauth.EnvAccessKey + "` when not set.",
+			},
+			"secret_key": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "The secret of `access_key`. Read from `" + huaweiauth.EnvSecretKey + "` when not set. " +
+					"It never appears in state, plan output or logs.",
+			},
+			"security_token": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "The security token of a temporary access key (STS), sent as `X-Security-Token`. " +
+					"Read from `" + huaweiauth.EnvSecurityToken + "` when not set.",
+			},
+			"shared_config_file": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "A KooCLI (`hcloud`) configuration file to read `profile` from. Read from `" +
+					huaweiauth.EnvSharedConfigFile + "` when not set. Defaults to `~/" + huaweiauth.DefaultSharedConfigFile + "`. " +
+					"The file is read only when this or `profile` is set.",
+			},
+			"profile": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The KooCLI profile to take keys (mode `AKSK` or `SSO`), region and project from, " +
+					"when neither the provider block nor the environment gives credentials. Read from `" +
+					huaweiauth.EnvProfile + "` when not set. Defaults to the file's current profile.",
+			},
+			"auth_url": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The IAM endpoint, used only to find the project of `region` when no `project_id` " +
+					"is set. Read from `" + envAuthURL + "` when not set. Defaults to `https://iam.{region}.{cloud}/v3`.",
+			},
+			"endpoint": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The base URL of the KPS API: scheme, host, optional port and path prefix. Read from `" +
+					envEndpoint + "` when not set. Defaults to `https://kms.{region}.{cloud}`.",
+			},
+			"cloud": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The domain used to build the default endpoint. Read from `" + envCloud + "` when not set. " +
+					"Defaults to `myhuaweicloud.com`, or `myhuaweicloud.eu` for regions whose names start with `eu-west-1`.",
+			},
+			"insecure": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Skip TLS certificate verification. Read from `" + envInsecure + "` when not set. " +
+					"Defaults to `false`.",
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "How many times one request is retried after a transient failure (0 to 20). " +
+					"Read from `" + envMaxRetries + "` when not set. Defaults to `5`.",
+				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
+			},
+		},
+	}
 }
