@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
 // heartbeat is the longest the CLI goes without word of an action that is
@@ -78,13 +80,17 @@ func (h *heartbeatTicker) taskStarted(taskID string) {
 }
 
 // taskStatus records the task's status, for the next beats, and returns
-// the task's ID.
+// the task's ID. Once the task has ended there is nothing to wait for, so
+// no beat says it is "still" in its end.
 func (h *heartbeatTicker) taskStatus(status string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	id := h.id
 	h.what = func(elapsed time.Duration) string {
 		return "Task " + id + ": still " + status + " after " + elapsed.String()
+	}
+	if kps.ParseStatus(status).Terminal() {
+		h.what = nil
 	}
 	return id
 }

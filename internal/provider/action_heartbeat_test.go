@@ -35,7 +35,8 @@ func (c *collected) String() string {
 }
 
 // TestHeartbeat: while a task runs with no change of status, the CLI hears
-// of it every 30 s, with how long it has run; once stopped, no more.
+// of it every 30 s, with how long it has run; once it has ended, or the
+// heartbeat is stopped, no more.
 func TestHeartbeat(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var c collected
@@ -43,6 +44,8 @@ func TestHeartbeat(t *testing.T) {
 		h.taskStarted("t1")
 		h.taskStatus("RUNNING_REPLACE")
 		time.Sleep(95 * time.Second)
+		h.taskStatus("SUCCESS_REPLACE") // ended: nothing more to say while Invoke returns
+		time.Sleep(45 * time.Second)
 		h.stop()
 		time.Sleep(time.Minute)
 		want := strings.Join([]string{
