@@ -17,13 +17,26 @@ type IdleWaitError struct {
 }
 
 func (e *IdleWaitError) Error() string {
-	var timedOut *wait.TimeoutError
-	if errors.As(e.Err, &timedOut) || wait.IsInterrupted(e.Err) {
+	if e.SawBusy() {
 		return fmt.Sprintf("waiting for server %s to finish its running key-pair task before starting another: %v", e.ServerID, e.Err)
 	}
-	// A read that failed for good says nothing of the server being busy:
-	// it failed while checking whether it is.
+	// Until a list succeeded, nothing says the server is busy: what failed
+	// was the check whether it is.
 	return fmt.Sprintf("checking whether server %s runs a key-pair task, before starting one: %v", e.ServerID, e.Err)
+}
+
+// SawBusy reports whether the server was seen running a task: the wait
+// timed out or was interrupted after a list had succeeded.
+func (e *IdleWaitError) SawBusy() bool {
+	var timedOut *wait.TimeoutError
+	var interrupted *wait.InterruptedError
+	switch {
+	case errors.As(e.Err, &timedOut):
+		return timedOut.LastStatus != ""
+	case errors.As(e.Err, &interrupted):
+		return interrupted.LastStatus != ""
+	}
+	return false
 }
 
 func (e *IdleWaitError) Unwrap() error { return e.Err }

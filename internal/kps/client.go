@@ -248,10 +248,10 @@ func (c *Client) noAnswer(ctx context.Context, method string, u *url.URL, attemp
 	switch {
 	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
 		cause = fmt.Errorf("no answer within %s, the limit for one attempt: %w", c.timeout, cause)
-	case ctx.Err() != nil && attempts.last != "":
+	case ctx.Err() != nil && attempts.last != nil:
 		// Cut short while retrying: what the retries were about says more
 		// than the cancellation.
-		cause = fmt.Errorf("%w, while retrying after %s", cause, attempts.last)
+		cause = fmt.Errorf("%w, while retrying after %w", cause, attempts.last)
 	}
 	return &RequestError{
 		Method: method, URL: u.String(), Attempts: attempts.n, Err: cause,

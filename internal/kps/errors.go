@@ -215,8 +215,17 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // is there.
 func CannotConnect(err error) bool {
 	var re *RequestError
+	return errors.As(err, &re) && re.Transient && NeverConnected(err)
+}
+
+// NeverConnected reports whether err is a request whose last attempt could
+// not connect, as CannotConnect, but whether or not trying again could
+// help: a request that its caller's deadline cut short while it retried a
+// refused connection never connected either.
+func NeverConnected(err error) bool {
+	var re *RequestError
 	var op *net.OpError
-	return errors.As(err, &re) && re.Transient && !re.HeadersReceived && errors.As(re.Err, &op) && op.Op == "dial"
+	return errors.As(err, &re) && !re.HeadersReceived && errors.As(re.Err, &op) && op.Op == "dial"
 }
 
 // MayHaveActed reports whether a request that changes something, which

@@ -2,6 +2,8 @@ package kps
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"time"
@@ -52,11 +54,11 @@ func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		fields["error"] = err.Error()
 		tflog.SubsystemDebug(ctx, LogSubsystem, "KPS request got no answer", fields)
 		if ctx.Err() == nil {
-			recordAttempt(ctx, "no answer: "+unwrapURLError(err).Error())
+			recordAttempt(ctx, fmt.Errorf("no answer: %w", unwrapURLError(err)))
 		}
 		return nil, err
 	}
-	recordAttempt(ctx, "HTTP "+resp.Status)
+	recordAttempt(ctx, errors.New("HTTP "+resp.Status))
 	fields["status"] = resp.StatusCode
 	fields["request_id"] = resp.Header.Get("X-Request-Id")
 	tflog.SubsystemDebug(ctx, LogSubsystem, "KPS request", fields)
@@ -98,7 +100,7 @@ type attemptCounterKey struct{}
 // one got, for an error when the request is cut short between attempts.
 type attemptLog struct {
 	n    int
-	last string // "HTTP 503 Service Unavailable", or why no answer came
+	last error // "HTTP 503 Service Unavailable", or why no answer came
 }
 
 // withAttemptCounter lets the transport number the attempts of one request.
@@ -116,8 +118,9 @@ func countAttempt(ctx context.Context) int {
 	return a.n
 }
 
-// recordAttempt keeps what an attempt got.
-func recordAttempt(ctx context.Context, got string) {
+// recordAttempt keeps what an attempt got, as an error so that a cut-short
+// request's error still says (errors.As) that it could not connect.
+func recordAttempt(ctx context.Context, got error) {
 	if a, ok := ctx.Value(attemptCounterKey{}).(*attemptLog); ok {
 		a.last = got
 	}

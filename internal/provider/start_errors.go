@@ -90,8 +90,10 @@ func startErrorDiag(err error, w startWording) (summary, detail string) {
 				"server's running tasks." + nothingSaved
 	case errors.As(err, &start):
 		return "Cannot start a KPS task on server " + start.ServerID, err.Error() + "." + nothingSaved
-	case errors.As(err, &idle) && errors.As(err, &timedOut):
+	case errors.As(err, &idle) && errors.As(err, &timedOut) && idle.SawBusy():
 		return "Timed out waiting for server " + idle.ServerID + " to be idle", err.Error() + ". No task was started." + nothingSaved + raise
+	case errors.As(err, &idle) && errors.As(err, &timedOut):
+		return "Timed out checking whether server " + idle.ServerID + " is busy", err.Error() + ". No task was started." + nothingSaved + raise
 	case errors.As(err, &idle) && wait.IsInterrupted(err):
 		return "Wait for server " + idle.ServerID + " to be idle interrupted", err.Error() + ". No task was started." + nothingSaved
 	case errors.As(err, &idle):

@@ -142,6 +142,10 @@ func Poll[T any](ctx context.Context, w Waiter, refresh RefreshFunc[T]) (Outcome
 			if done {
 				return Outcome[T]{Value: value, CompletedAt: now, Polls: polls}, nil
 			}
+		case TimedOut(ctx) && !answered && kps.NeverConnected(err):
+			// The timeout came before the first poll's retries were spent,
+			// and nothing could be connected to: still a wrong endpoint.
+			return Outcome[T]{}, &NoAnswerError{Err: err}
 		case TimedOut(ctx):
 			// The read the deadline cut short says what it was retrying on.
 			lastErr = err

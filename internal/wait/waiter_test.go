@@ -3,6 +3,8 @@ package wait
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -264,4 +266,24 @@ func TestWaitPollsOnOnceSomethingAnswered(t *testing.T) {
 	if err != nil || !res.Task.Status.Succeeded() || *reads != 4 {
 		t.Fatalf("got %+v, %v after %d reads", res, err, *reads)
 	}
+}
+
+// TestWaitTimeoutWhileNothingEverConnected: a timeout shorter than the
+// first poll's retries, against an endpoint nothing listens on, still says
+// that nothing answered there, rather than that the wait timed out.
+func TestWaitTimeoutWhileNothingEverConnected(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		read := func(ctx context.Context) (kps.Task, error) {
+			<-ctx.Done() // retrying a refused connection until the deadline
+			refusedDial := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
+			return kps.Task{}, &kps.RequestError{Method: "GET", URL: "http://127.0.0.1:9/v3/p/tasks/t", Attempts: 4,
+				Err: fmt.Errorf("%w, while retrying after %w", ctx.Err(), refusedDial)}
+		}
+		w := Waiter{Clock: RealClock{}, Schedule: NewSchedule(10 * time.Second), Timeout: 20 * time.Second}
+		_, err := w.Wait(t.Context(), read)
+		var na *NoAnswerError
+		if !errors.As(err, &na) || !strings.Contains(err.Error(), "connection refused") {
+			t.Fatalf("got %v, want a NoAnswerError naming the refused connection", err)
+		}
+	})
 }
