@@ -50,3 +50,24 @@ func TestProjectFinderNamesTheRegionOnFailure(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+// TestProjectFinderRunsOnItsOwnContext: the look-up runs with the finder's
+// context (the provider's: its loggers), never with that of the read that
+// happened to need the project first.
+func TestProjectFinderRunsOnItsOwnContext(t *testing.T) {
+	type key struct{}
+	var seen any
+	get := func(ctx context.Context, _ *url.URL, v any) error {
+		seen = ctx.Value(key{})
+		v.(*projectsBody).Projects = []iamProject{{"p1", "cn-north-4"}}
+		return nil
+	}
+	u, _ := url.Parse("https://iam.example/v3")
+	f := NewProjectFinder(context.WithValue(t.Context(), key{}, "provider"), u, "cn-north-4", get)
+	if _, err := f.ProjectID(context.WithValue(t.Context(), key{}, "first read")); err != nil {
+		t.Fatal(err)
+	}
+	if seen != "provider" {
+		t.Fatalf("the look-up ran with the context of %v, want the provider's", seen)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -46,8 +45,8 @@ func (a *associateKeypairAction) Schema(_ context.Context, _ action.SchemaReques
 			Validators: []validator.String{idValidator()},
 		},
 		"keypair_name": schema.StringAttribute{
-			Required: true, MarkdownDescription: "The key pair to bind.",
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			Required: true, MarkdownDescription: "The key pair to bind. " + descIDRule,
+			Validators: []validator.String{idValidator()},
 		},
 		"project_id": projectIDActionAttribute(),
 		"auth": actionAuthAttribute("How KPS logs in to the server now. With `auth`, the key pair replaces the one the " +

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -87,8 +86,8 @@ func (r *keypairAssociationResource) Schema(ctx context.Context, _ resource.Sche
 		"server_id": serverIDAttribute("The ECS server to bind the key pair to."),
 		"keypair_name": schema.StringAttribute{
 			Required:            true,
-			MarkdownDescription: "The key pair to bind. Changing it starts a new task, in place.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			MarkdownDescription: "The key pair to bind. " + descIDRule + " Changing it starts a new task, in place.",
+			Validators:          []validator.String{idValidator()},
 		},
 		"project_id": startProjectIDAttribute(),
 		"auth": authAttribute("How KPS logs in to the server now. With `auth`, the key pair replaces the one "+

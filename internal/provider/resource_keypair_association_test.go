@@ -548,3 +548,28 @@ func TestAccKeypairAssociation_destroyWarns(t *testing.T) {
 		t.Fatalf("the server has %q bound after the destroy", kp)
 	}
 }
+
+// TestAccKeypairNameChecked: a keypair_name that is no key-pair name (a
+// "/", a space) is refused at plan time, naming the attribute; nothing is
+// sent.
+func TestAccKeypairNameChecked(t *testing.T) {
+	api := newFakeAPI(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      api.associationConfig("../kp", ""),
+				PlanOnly:    true,
+				ExpectError: expectError("Attribute keypair_name must be 1 to 64 characters"),
+			},
+			{
+				Config:      api.associationConfig("kp new", ""),
+				PlanOnly:    true,
+				ExpectError: expectError("Attribute keypair_name must be 1 to 64 characters"),
+			},
+		},
+	})
+	if n := api.TotalRequests(); n != 0 {
+		t.Fatalf("%d requests sent for names refused at plan time", n)
+	}
+}
