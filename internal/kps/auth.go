@@ -45,5 +45,5 @@ func (m masker) mask(s string) string {
 	for _, secret := range m {
 		s = strings.ReplaceAll(s, secret, "***")
 	}
-	return s
+	return privateKeyPattern.ReplaceAllString(s, "***")
 }

@@ -4,18 +4,33 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// The requests that start tasks carry a secret in their body: server.auth.key,
-// the password or private key KPS logs in to the server with. It is masked
-// here, in the one place request bodies are logged, by field, so that no
-// caller has to remember it; and its value joins the request's masks, so
-// that an answer or error that echoes it shows "***" instead.
+// Request and answer bodies carry secrets: server.auth.key (the password or
+// private key KPS logs in to a server with) in the calls that start tasks,
+// and private keys both ways in the key-pair calls. They are masked here,
+// in the one place bodies are logged, by field, so that no caller has to
+// remember them; and their values join the exchange's masks, so that an
+// answer or error that echoes one shows "***" instead. A body that cannot
+// be parsed (cut off, say) is masked by the shape of a PEM private key.
 
-// secretBodyFields are the paths of the body fields that hold a secret.
-var secretBodyFields = [][]string{{"server", "auth", "key"}}
+// secretBodyFields are the paths of the body fields that hold a secret:
+// the key a start logs in with; the private key a create or import sends,
+// a create or export answers, and an import echoes.
+var secretBodyFields = [][]string{
+	{"server", "auth", "key"},
+	{"keypair", "key_protection", "private_key"},
+	{"keypair", "private_key"},
+	{"key_protection", "private_key"},
+}
+
+// privateKeyPattern matches a PEM private key, whole or cut off, with its
+// line breaks as they are or escaped in JSON: what masks a key in a body
+// that is not JSON enough to find it by field.
+var privateKeyPattern = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?s:.*?)(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)`)
 
 // secretsInBody returns the secret values a JSON request body holds.
 func secretsInBody(body []byte) []string {

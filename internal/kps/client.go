@@ -226,6 +226,9 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 	defer resp.Body.Close()
 
 	respBody, tooLarge, err := readLimited(resp.Body)
+	if inAnswer := secretsInBody(respBody); len(inAnswer) > 0 {
+		secrets = append(append(masker(nil), secrets...), inAnswer...)
+	}
 	logBody(ctx, req.Request, respBody, secrets)
 	if err != nil {
 		rerr := c.noAnswer(ctx, req.Method, u, attempts, fmt.Errorf("reading the response body: %w", err))

@@ -28,8 +28,8 @@ var signaturePattern = regexp.MustCompile(`Signature=[0-9A-Fa-f]+`)
 func withLogging(ctx context.Context, secrets masker) context.Context {
 	ctx = tflog.NewSubsystem(ctx, LogSubsystem)
 	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, LogSubsystem, secretHeaders...)
-	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, LogSubsystem, signaturePattern)
-	ctx = tflog.SubsystemMaskMessageRegexes(ctx, LogSubsystem, signaturePattern)
+	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, LogSubsystem, signaturePattern, privateKeyPattern)
+	ctx = tflog.SubsystemMaskMessageRegexes(ctx, LogSubsystem, signaturePattern, privateKeyPattern)
 	if len(secrets) > 0 {
 		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, secrets...)
 		ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, secrets...)

@@ -67,6 +67,8 @@ type Server struct {
 	projectLookups int
 	listRequests   map[string]int
 	listsDenied    bool
+	keypairStore   map[string]*Keypair // by project_id + "/" + name
+	keypairs       keypairBehaviour
 	signatures     []string
 	requests       int
 	throttled      int
@@ -119,6 +121,7 @@ func New(token string, opts ...Option) *Server {
 	s := &Server{
 		token: token, now: time.Now, projects: map[string]bool{}, tasks: map[string]*taskState{}, servers: map[string]*ecsState{},
 		keys: map[string]*accessKey{}, regions: map[string][]string{}, listRequests: map[string]int{},
+		keypairStore: map[string]*Keypair{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -205,7 +208,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	isProjects := r.URL.Path == "/v3/projects"
 	listProject, list, isList := parseListPath(r.URL.Path)
 	write, isWrite := parseWritePath(r.Method, r.URL.Path)
-	if !isWrite && ((!ok && !isProjects && !isList) || r.Method != http.MethodGet) {
+	keypair, isKeypair := parseKeypairPath(r.Method, r.URL.Path)
+	isKeypair = isKeypair && !isWrite
+	if !isWrite && !isKeypair && ((!ok && !isProjects && !isList) || r.Method != http.MethodGet) {
 		writeError(w, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment", requestID)
 		return
 	}
@@ -219,6 +224,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if isWrite {
 		s.serveWrite(w, r, write, requestID)
+		return
+	}
+	if isKeypair {
+		s.serveKeypair(w, r, keypair, requestID)
 		return
 	}
 	if isList {

@@ -95,7 +95,7 @@ func (s *Server) ECS(projectID, serverID string) (ECS, bool) {
 	if e == nil {
 		return ECS{}, false
 	}
-	e.settle(s.now())
+	e.settle(s.now(), func(kp string) string { return s.keypairKey(projectID, kp) })
 	return e.ECS, true
 }
 
@@ -122,14 +122,17 @@ func (s *Server) BusyRefusals(projectID, serverID string) int {
 }
 
 // PrivateKeyOf is the private key of the key pair named keypair as the
-// stand-in knows it: what a server accepts once that key pair is bound.
+// stand-in makes it up: what a server accepts once that key pair is bound,
+// unless the stand-in hosts another for it (see keypairKey), and what a key
+// pair it generates is created with.
 func PrivateKeyOf(keypair string) string {
 	return "-----BEGIN OPENSSH PRIVATE KEY-----\nkpsfake-private-key-of-" + keypair + "\n-----END OPENSSH PRIVATE KEY-----\n"
 }
 
 // settle applies the last task's effect once it has succeeded: the key pair
-// it bound, and the key that logs in from then on (none after an unbind).
-func (e *ecsState) settle(now time.Time) {
+// it bound, and the key that logs in from then on (keyOf's for that key
+// pair; none after an unbind).
+func (e *ecsState) settle(now time.Time, keyOf func(keypair string) string) {
 	if e.pending == nil {
 		return
 	}
@@ -137,7 +140,7 @@ func (e *ecsState) settle(now time.Time) {
 	if phase == "SUCCESS" {
 		e.Keypair, e.PrivateKey = e.pendingKeypair, ""
 		if e.Keypair != "" {
-			e.PrivateKey = PrivateKeyOf(e.Keypair)
+			e.PrivateKey = keyOf(e.Keypair)
 		}
 	}
 	if phase == "SUCCESS" || phase == "FAILED" {

@@ -90,7 +90,7 @@ func (s *Server) serveStart(w http.ResponseWriter, r *http.Request, route writeR
 		}
 		return
 	}
-	e.settle(now)
+	e.settle(now, func(kp string) string { return s.keypairKey(route.project, kp) })
 	rec := StartRequest{
 		Call: route.call, At: now, KeypairName: body.KeypairName,
 		DisablePassword: body.Server.DisablePassword, Port: body.Server.Port,

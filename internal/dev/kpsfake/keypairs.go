@@ -1,0 +1,403 @@
+package kpsfake
+
+import (
+	"cmp"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The key pairs themselves: POST/GET .../keypairs, GET/PUT/DELETE
+// .../keypairs/{name}, POST .../keypairs/private-key/import and /export,
+// DELETE .../keypairs/{name}/private-key, with the refusals KPS documents
+// and the loose ends it leaves open (a missing key pair as 404 or 400, times
+// in seconds or milliseconds, frozen_state as a string in the list).
+
+// Keypair is a key pair the stand-in holds.
+type Keypair struct {
+	Type, Scope, UserID, PublicKey, Description string
+	// PrivateKey is what KPS hosts; empty when it hosts none. Hosted says
+	// whether it does.
+	PrivateKey string
+	Hosted     bool
+	// Encryption is key_protection.encryption.type ("default" or "kms").
+	Encryption  string
+	FrozenState int
+	CreatedAt   time.Time
+}
+
+// keypairBehaviour is how the stand-in answers the key-pair calls.
+type keypairBehaviour struct {
+	missingAs400   bool
+	timesInMillis  bool
+	lostCreates    int
+	maxPage        int
+	createRequests int
+}
+
+// WithMissingKeypairsAs400 answers a key pair that does not exist 400 with
+// a message that says so, instead of 404: the API documents neither.
+func WithMissingKeypairsAs400() Option {
+	return func(s *Server) { s.keypairs.missingAs400 = true }
+}
+
+// WithKeypairTimesInMillis sends create_time in milliseconds, as Huawei's
+// own provider reads it, instead of the seconds the reference documents.
+func WithKeypairTimesInMillis() Option {
+	return func(s *Server) { s.keypairs.timesInMillis = true }
+}
+
+// WithKeypairPage answers at most n key pairs a page, whatever limit asks.
+func WithKeypairPage(n int) Option { return func(s *Server) { s.keypairs.maxPage = n } }
+
+// LoseCreateAnswers makes the next n creates make their key pair and answer
+// 500, as a gateway that lost the backend's answer does.
+func (s *Server) LoseCreateAnswers(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keypairs.lostCreates = n
+}
+
+// CreateRequests counts the creates that reached the stand-in.
+func (s *Server) CreateRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.keypairs.createRequests
+}
+
+// AddKeypair makes a key pair known in project, as one made elsewhere.
+func (s *Server) AddKeypair(projectID, name string, kp Keypair) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.projects[projectID] = true
+	kp.Type = cmp.Or(kp.Type, "ssh")
+	kp.Scope = cmp.Or(kp.Scope, "user")
+	if kp.CreatedAt.IsZero() {
+		kp.CreatedAt = s.now()
+	}
+	if kp.PublicKey == "" {
+		kp.PublicKey = generatedPublicKey(name)
+	}
+	s.keypairStore[projectID+"/"+name] = &kp
+}
+
+// KeypairOf returns what the stand-in holds of a key pair.
+func (s *Server) KeypairOf(projectID, name string) (Keypair, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kp, ok := s.keypairStore[projectID+"/"+name]
+	if !ok {
+		return Keypair{}, false
+	}
+	return *kp, true
+}
+
+// keypairKey is the private key a server accepts once key pair name is
+// bound: the one KPS hosts for it, else the stand-in's own (PrivateKeyOf).
+// The caller holds s.mu.
+func (s *Server) keypairKey(projectID, name string) string {
+	if kp, ok := s.keypairStore[projectID+"/"+name]; ok && kp.PrivateKey != "" {
+		return kp.PrivateKey
+	}
+	return PrivateKeyOf(name)
+}
+
+// keypairRoute is a key-pair call; a list's page is asked for with limit
+// (0 when not sent) and marker.
+type keypairRoute struct {
+	project, name, call string
+	limit               int
+	marker              string
+}
+
+func parseKeypairPath(method, path string) (keypairRoute, bool) {
+	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	if len(parts) < 3 || parts[0] != "v3" || parts[1] == "" || parts[2] != "keypairs" {
+		return keypairRoute{}, false
+	}
+	r := keypairRoute{project: parts[1]}
+	switch {
+	case len(parts) == 3 && method == http.MethodPost:
+		r.call = "create"
+	case len(parts) == 3 && method == http.MethodGet:
+		r.call = "list"
+	case len(parts) == 5 && parts[3] == "private-key" && method == http.MethodPost && (parts[4] == "import" || parts[4] == "export"):
+		r.call = parts[4]
+	case len(parts) == 4 && parts[3] != "" && slices.Contains([]string{http.MethodGet, http.MethodPut, http.MethodDelete}, method) &&
+		parts[3] != "associate" && parts[3] != "disassociate" && parts[3] != "batch-associate":
+		r.name, r.call = parts[3], strings.ToLower(method)
+	case len(parts) == 5 && parts[4] == "private-key" && method == http.MethodDelete:
+		r.name, r.call = parts[3], "clear"
+	default:
+		return keypairRoute{}, false
+	}
+	return r, true
+}
+
+// keypairBody is the body of create and import, and of update and export.
+type keypairBody struct {
+	Keypair *struct {
+		Name          string         `json:"name"`
+		Type          string         `json:"type"`
+		PublicKey     string         `json:"public_key"`
+		Scope         string         `json:"scope"`
+		UserID        string         `json:"user_id"`
+		Description   *string        `json:"description"`
+		KeyProtection *keyProtection `json:"key_protection"`
+	} `json:"keypair"`
+}
+
+type keyProtection struct {
+	PrivateKey string `json:"private_key,omitempty"`
+	Encryption *struct {
+		Type       string `json:"type"`
+		KMSKeyName string `json:"kms_key_name,omitempty"`
+		KMSKeyID   string `json:"kms_key_id,omitempty"`
+	} `json:"encryption"`
+}
+
+func (s *Server) serveKeypair(w http.ResponseWriter, r *http.Request, route keypairRoute, requestID string) {
+	if route.call == "list" {
+		q := r.URL.Query()
+		limit, err := strconv.Atoi(cmp.Or(q.Get("limit"), "0"))
+		if err != nil || limit < 0 {
+			writeError(w, http.StatusBadRequest, "KPS.0005", "Invalid limit", requestID)
+			return
+		}
+		route.limit, route.marker = limit, q.Get("marker")
+	}
+	var body keypairBody
+	if r.Method == http.MethodPost || r.Method == http.MethodPut {
+		raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if json.Unmarshal(raw, &body) != nil || body.Keypair == nil {
+			writeError(w, http.StatusBadRequest, "KPS.0001", "The request body is not valid JSON with a keypair object", requestID)
+			return
+		}
+	}
+	s.mu.Lock()
+	if !s.projects[route.project] {
+		s.mu.Unlock()
+		writeError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access the API", requestID)
+		return
+	}
+	if body.Keypair != nil && route.name == "" && route.call != "create" {
+		route.name = body.Keypair.Name
+	}
+	kp := s.keypairStore[route.project+"/"+route.name]
+	if kp == nil && route.call != "create" && route.call != "list" {
+		missingAs400 := s.keypairs.missingAs400
+		s.mu.Unlock()
+		if missingAs400 {
+			writeError(w, http.StatusBadRequest, "KPS.0114", "The key pair does not exist", requestID)
+		} else {
+			writeError(w, http.StatusNotFound, "KPS.0404", "The key pair "+route.name+" was not found", requestID)
+		}
+		return
+	}
+	answer := s.keypairCall(route, body, kp)
+	s.mu.Unlock()
+	if answer.code != "" {
+		writeError(w, answer.status, answer.code, answer.msg, requestID)
+		return
+	}
+	if answer.body == nil {
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(answer.status)
+		return
+	}
+	writeJSON(w, answer.status, answer.body)
+}
+
+// keypairAnswer is what a key-pair call answers: an error (code), a body,
+// or a status alone.
+type keypairAnswer struct {
+	status    int
+	code, msg string
+	body      any
+}
+
+func refuse(code, msg string) keypairAnswer {
+	return keypairAnswer{status: http.StatusBadRequest, code: code, msg: msg}
+}
+
+// keypairCall carries out a key-pair call. The caller holds s.mu; kp is the
+// key pair named, nil for a create or a list.
+func (s *Server) keypairCall(route keypairRoute, body keypairBody, kp *Keypair) keypairAnswer {
+	switch route.call {
+	case "create":
+		return s.createKeypair(route.project, body)
+	case "list":
+		return s.listKeypairs(route)
+	case "get":
+		return keypairAnswer{status: http.StatusOK, body: map[string]any{"keypair": s.keypairDetail(route.name, kp)}}
+	case "put":
+		if body.Keypair.Description == nil {
+			return refuse("KPS.0003", "keypair.description is required")
+		}
+		kp.Description = *body.Keypair.Description
+		return keypairAnswer{status: http.StatusOK}
+	case "delete":
+		delete(s.keypairStore, route.project+"/"+route.name)
+		return keypairAnswer{status: http.StatusNoContent}
+	case "import":
+		kprot := body.Keypair.KeyProtection
+		if kprot == nil || kprot.PrivateKey == "" {
+			return refuse("KPS.0002", "key_protection.private_key is required")
+		}
+		if refusal, bad := encryptionRefusal(kprot); bad {
+			return refusal
+		}
+		kp.PrivateKey, kp.Hosted, kp.Encryption = kprot.PrivateKey, true, kprot.Encryption.Type
+		return keypairAnswer{status: http.StatusOK, body: map[string]any{"keypair": map[string]any{
+			"name": route.name, "user_id": kp.UserID, "key_protection": kprot,
+		}}}
+	case "export":
+		if !kp.Hosted {
+			return refuse("KPS.0120", "The private key of the key pair is not hosted by KPS")
+		}
+		return keypairAnswer{status: http.StatusOK, body: map[string]any{"keypair": map[string]string{
+			"name": route.name, "private_key": kp.PrivateKey,
+		}}}
+	case "clear":
+		kp.PrivateKey, kp.Hosted, kp.Encryption = "", false, ""
+		return keypairAnswer{status: http.StatusOK}
+	}
+	return refuse("KPS.0001", "unknown call")
+}
+
+// encryptionRefusal refuses an encryption KPS would: kms without a key.
+func encryptionRefusal(kprot *keyProtection) (keypairAnswer, bool) {
+	switch {
+	case kprot.Encryption == nil || (kprot.Encryption.Type != "default" && kprot.Encryption.Type != "kms"):
+		return refuse("KPS.0004", "key_protection.encryption.type must be default or kms"), true
+	case kprot.Encryption.Type == "kms" && kprot.Encryption.KMSKeyID == "" && kprot.Encryption.KMSKeyName == "":
+		return refuse("KPS.0005", "kms_key_id or kms_key_name is required with encryption kms"), true
+	}
+	return keypairAnswer{}, false
+}
+
+func (s *Server) createKeypair(project string, body keypairBody) keypairAnswer {
+	s.keypairs.createRequests++
+	in := body.Keypair
+	switch {
+	case in.Name == "" || len(in.Name) > 64 || strings.Trim(in.Name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != "":
+		return refuse("KPS.0006", "The key pair name is invalid")
+	case s.keypairStore[project+"/"+in.Name] != nil:
+		return refuse("KPS.0011", "The key pair "+in.Name+" already exists")
+	case in.KeyProtection != nil && in.PublicKey != "" && in.KeyProtection.PrivateKey == "":
+		// A public key imported with nothing to host (Huawei's provider issue 7049).
+		return refuse("KPS.0002", "key_protection.private_key is required when a public key is imported with key protection")
+	case in.Type != "" && in.Type != "ssh" && in.Type != "x509":
+		return refuse("KPS.0007", "type must be ssh or x509")
+	case in.Scope != "" && in.Scope != "user" && in.Scope != "domain":
+		return refuse("KPS.0008", "scope must be user or domain")
+	}
+	if in.KeyProtection != nil {
+		if refusal, bad := encryptionRefusal(in.KeyProtection); bad {
+			return refusal
+		}
+	}
+	kp := &Keypair{Type: cmp.Or(in.Type, "ssh"), Scope: cmp.Or(in.Scope, "user"), UserID: cmp.Or(in.UserID, "fake-user"),
+		PublicKey: in.PublicKey, CreatedAt: s.now()}
+	generated := kp.PublicKey == ""
+	if generated {
+		kp.PublicKey = generatedPublicKey(in.Name)
+	}
+	if kprot := in.KeyProtection; kprot != nil {
+		kp.Hosted, kp.Encryption, kp.PrivateKey = true, kprot.Encryption.Type, kprot.PrivateKey
+		if generated {
+			kp.PrivateKey = PrivateKeyOf(in.Name)
+		}
+	}
+	s.keypairStore[project+"/"+in.Name] = kp
+	if s.keypairs.lostCreates > 0 {
+		s.keypairs.lostCreates--
+		return keypairAnswer{status: http.StatusInternalServerError, code: "APIGW.0203", msg: "Backend timeout"}
+	}
+	out := map[string]any{"name": in.Name, "type": kp.Type, "public_key": kp.PublicKey, "fingerprint": fingerprintOf(kp.PublicKey),
+		"user_id": kp.UserID}
+	if generated {
+		// KPS answers a pair it generated with its private key.
+		out["private_key"] = PrivateKeyOf(in.Name)
+	}
+	return keypairAnswer{status: http.StatusOK, body: map[string]any{"keypair": out}}
+}
+
+// keypairDetail is a key pair as GET .../keypairs/{name} answers it.
+func (s *Server) keypairDetail(name string, kp *Keypair) map[string]any {
+	created := kp.CreatedAt.Unix()
+	if s.keypairs.timesInMillis {
+		created = kp.CreatedAt.UnixMilli()
+	}
+	return map[string]any{
+		"name": name, "id": 1, "type": kp.Type, "scope": kp.Scope, "public_key": kp.PublicKey,
+		"fingerprint": fingerprintOf(kp.PublicKey), "is_key_protection": kp.Hosted, "deleted": false,
+		"description": kp.Description, "user_id": kp.UserID, "create_time": created, "frozen_state": kp.FrozenState,
+	}
+}
+
+// listKeypairs answers one page, in name order, after the marker (the name
+// of the last key pair of the page before). A marker is honoured only with
+// a limit, which defaults to 50, as KPS's older pages say; the list model
+// sends frozen_state as a string.
+func (s *Server) listKeypairs(route keypairRoute) keypairAnswer {
+	limit, marker := route.limit, route.marker
+	if limit == 0 {
+		limit, marker = 50, ""
+	}
+	return keypairAnswer{status: http.StatusOK, body: s.keypairPage(route.project, marker, limit)}
+}
+
+// KeypairListPage is the most key pairs the stand-in answers a page, unless
+// WithKeypairPage says otherwise.
+const KeypairListPage = 1000
+
+func (s *Server) keypairPage(project, marker string, limit int) map[string]any {
+	var names []string
+	for key := range s.keypairStore {
+		if name, ok := strings.CutPrefix(key, project+"/"); ok && name > marker {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	limit = min(limit, cmp.Or(s.keypairs.maxPage, KeypairListPage))
+	next := ""
+	if len(names) > limit {
+		names = names[:limit]
+		next = names[limit-1]
+	}
+	items := make([]map[string]any, 0, len(names))
+	for _, name := range names {
+		kp := s.keypairStore[project+"/"+name]
+		items = append(items, map[string]any{"keypair": map[string]any{
+			"name": name, "type": kp.Type, "scope": kp.Scope, "public_key": kp.PublicKey,
+			"fingerprint": fingerprintOf(kp.PublicKey), "is_key_protection": kp.Hosted,
+			"frozen_state": strconv.Itoa(kp.FrozenState),
+		}})
+	}
+	pageInfo := map[string]any{"current_count": len(items)}
+	if next != "" {
+		pageInfo["next_marker"] = next
+	}
+	return map[string]any{"keypairs": items, "page_info": pageInfo}
+}
+
+// generatedPublicKey is the public key of a pair the stand-in generates.
+func generatedPublicKey(name string) string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5" + base64.RawStdEncoding.EncodeToString(b[:]) + " " + name
+}
+
+// fingerprintOf is a public key's fingerprint, as ssh-keygen -l shows it.
+func fingerprintOf(publicKey string) string {
+	sum := sha256.Sum256([]byte(publicKey))
+	return "SHA256:" + base64.RawStdEncoding.EncodeToString(sum[:])
+}
