@@ -48,6 +48,7 @@ func (p *kpsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 func (p *kpsProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newKeypairTaskWaitResource, newServerTasksWaitResource, newKeypairAssociationResource, newKeypairDisassociationResource,
+		newKeypairResource,
 	}
 }
 
@@ -57,7 +58,9 @@ func (p *kpsProvider) Actions(context.Context) []func() action.Action {
 }
 
 func (p *kpsProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newKeypairTaskDataSource, newRunningTasksDataSource, newFailedTasksDataSource}
+	return []func() datasource.DataSource{
+		newKeypairTaskDataSource, newRunningTasksDataSource, newFailedTasksDataSource, newKeypairDataSource, newKeypairsDataSource,
+	}
 }
 
 // The environment variables are the ones Huawei Cloud's own provider reads, so

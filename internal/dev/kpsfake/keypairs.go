@@ -38,6 +38,7 @@ type keypairBehaviour struct {
 	missingAs400   bool
 	timesInMillis  bool
 	lostCreates    int
+	failedUpdates  int
 	maxPage        int
 	createRequests int
 }
@@ -63,6 +64,14 @@ func (s *Server) LoseCreateAnswers(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.keypairs.lostCreates = n
+}
+
+// FailUpdates makes the next n description updates answer 500 and change
+// nothing.
+func (s *Server) FailUpdates(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keypairs.failedUpdates = n
 }
 
 // CreateRequests counts the creates that reached the stand-in.
@@ -238,6 +247,10 @@ func (s *Server) keypairCall(route keypairRoute, body keypairBody, kp *Keypair) 
 	case "get":
 		return keypairAnswer{status: http.StatusOK, body: map[string]any{"keypair": s.keypairDetail(route.name, kp)}}
 	case "put":
+		if s.keypairs.failedUpdates > 0 {
+			s.keypairs.failedUpdates--
+			return keypairAnswer{status: http.StatusInternalServerError, code: "APIGW.0203", msg: "Backend timeout"}
+		}
 		if body.Keypair.Description == nil {
 			return refuse("KPS.0003", "keypair.description is required")
 		}
@@ -400,4 +413,21 @@ func generatedPublicKey(name string) string {
 func fingerprintOf(publicKey string) string {
 	sum := sha256.Sum256([]byte(publicKey))
 	return "SHA256:" + base64.RawStdEncoding.EncodeToString(sum[:])
+}
+
+// DeleteKeypairOf deletes a key pair, as someone outside Terraform does.
+func (s *Server) DeleteKeypairOf(projectID, name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.keypairStore, projectID+"/"+name)
+}
+
+// SetKeypairPublicKey changes the public key KPS reports for a key pair, as
+// KPS giving an imported key back in another form does.
+func (s *Server) SetKeypairPublicKey(projectID, name, publicKey string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if kp := s.keypairStore[projectID+"/"+name]; kp != nil {
+		kp.PublicKey = publicKey
+	}
 }

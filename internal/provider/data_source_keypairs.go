@@ -1,0 +1,124 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
+)
+
+var (
+	_ datasource.DataSource              = (*keypairsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*keypairsDataSource)(nil)
+)
+
+func newKeypairsDataSource() datasource.DataSource { return &keypairsDataSource{} }
+
+// keypairsDataSource lists the project's key pairs over every page,
+// filtered by exact matches.
+type keypairsDataSource struct {
+	configuredDataSource
+}
+
+type keypairsDataModel struct {
+	ProjectID   types.String `tfsdk:"project_id"`
+	Name        types.String `tfsdk:"name"`
+	Fingerprint types.String `tfsdk:"fingerprint"`
+	PublicKey   types.String `tfsdk:"public_key"`
+	ID          types.String `tfsdk:"id"`
+	Keypairs    types.List   `tfsdk:"keypairs"`
+}
+
+// listedKeypairType is one element of keypairs.
+var listedKeypairType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"name": types.StringType, "type": types.StringType, "scope": types.StringType, "public_key": types.StringType,
+	"fingerprint": types.StringType, "private_key_hosted": types.BoolType, "frozen": types.BoolType,
+}}
+
+func (d *keypairsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_keypairs"
+}
+
+func (d *keypairsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	filter := func(what string) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, MarkdownDescription: "Keep only the key pairs whose " + what + " is exactly this."}
+	}
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the project's KPS key pairs (`GET /v3/{project_id}/keypairs`), every page, following " +
+			"`page_info.next_marker`; a marker already seen, or a page with no key pairs, ends the reading.",
+		Attributes: map[string]schema.Attribute{
+			"project_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: descProjectID,
+				Validators: []validator.String{idValidator()}},
+			"name":        filter("name"),
+			"fingerprint": filter("fingerprint"),
+			"public_key":  filter("public key"),
+			"id":          computed("The project ID."),
+			"keypairs": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The key pairs, in the API's order; never null (empty when none).",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"name":               computed("The key pair's name."),
+					"type":               computed("`ssh` or `x509`."),
+					"scope":              computed(descScope),
+					"public_key":         computed("The public key."),
+					"fingerprint":        computed(descFingerprint),
+					"private_key_hosted": schema.BoolAttribute{Computed: true, MarkdownDescription: descHosted},
+					"frozen":             schema.BoolAttribute{Computed: true, MarkdownDescription: descFrozen},
+				}},
+			},
+		},
+	}
+}
+
+func (d *keypairsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m keypairsDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	client, project, diags := d.data.clientFor(ctx, m.ProjectID)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	all, err := client.Keypairs(ctx, project)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list the KPS key pairs of project "+project, err.Error())
+		return
+	}
+	items := []attr.Value{}
+	for _, kp := range all {
+		if !m.keeps(kp) {
+			continue
+		}
+		item, itemDiags := types.ObjectValue(listedKeypairType.AttrTypes, map[string]attr.Value{
+			"name": types.StringValue(kp.Name), "type": types.StringValue(kp.Type), "scope": types.StringValue(scopeFromWire(kp.Scope)),
+			"public_key": types.StringValue(kp.PublicKey), "fingerprint": types.StringValue(kp.Fingerprint),
+			"private_key_hosted": types.BoolValue(kp.PrivateKeyHosted), "frozen": types.BoolValue(kp.FrozenState != 0),
+		})
+		resp.Diagnostics.Append(itemDiags...)
+		items = append(items, item)
+	}
+	list, listDiags := types.ListValue(listedKeypairType, items)
+	resp.Diagnostics.Append(listDiags...)
+	m.ProjectID, m.ID, m.Keypairs = types.StringValue(project), types.StringValue(project), list
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// keeps reports whether kp passes every filter that is set.
+func (m keypairsDataModel) keeps(kp kps.Keypair) bool {
+	for _, f := range []struct {
+		filter types.String
+		value  string
+	}{{m.Name, kp.Name}, {m.Fingerprint, kp.Fingerprint}, {m.PublicKey, kp.PublicKey}} {
+		if !f.filter.IsNull() && f.filter.ValueString() != f.value {
+			return false
+		}
+	}
+	return true
+}

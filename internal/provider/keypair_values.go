@@ -1,0 +1,57 @@
+package provider
+
+import (
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
+)
+
+// What the key-pair types (the resource and both data sources) share: how
+// KPS's values read in Terraform.
+
+// scopeFromWire is a scope as users write it: KPS's "domain" is "account".
+func scopeFromWire(s string) string {
+	if s == "domain" {
+		return "account"
+	}
+	return s
+}
+
+// scopeToWire is a scope as KPS takes it.
+func scopeToWire(s string) string {
+	if s == "account" {
+		return "domain"
+	}
+	return s
+}
+
+// samePublicKey reports whether two OpenSSH public keys are the same key:
+// KPS may give back an imported key with other white space, or without its
+// trailing comment. The key type and its base64 body decide.
+func samePublicKey(a, b string) bool {
+	fa, fb := strings.Fields(a), strings.Fields(b)
+	if len(fa) < 2 || len(fb) < 2 {
+		return strings.TrimSpace(a) == strings.TrimSpace(b)
+	}
+	return fa[0] == fb[0] && fa[1] == fb[1]
+}
+
+// createdAt is KPS's create time in RFC 3339 UTC, null when it sent none.
+func createdAt(kp kps.Keypair) types.String {
+	if kp.CreatedAt.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(kp.CreatedAt.UTC().Format(time.RFC3339))
+}
+
+const (
+	descKeypairName = "The key pair's name: 1 to 64 characters of letters, digits, `-` and `_`."
+	descFingerprint = "The public key's fingerprint, as KPS reports it."
+	descHosted      = "Whether KPS holds the private key (hosting, `is_key_protection`)."
+	descFrozen      = "Whether KPS has frozen the key pair (`frozen_state` other than 0)."
+	descScope       = "`user` (the key pair belongs to one IAM user) or `account` (every user of the account sees it; " +
+		"KPS calls it `domain`)."
+)

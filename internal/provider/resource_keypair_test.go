@@ -1,0 +1,357 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
+)
+
+// generatedKeyText is what every private key the stand-in generates holds.
+const generatedKeyText = "kpsfake-private-key-of-"
+
+// importedPublicKey and importedPrivateKey are a pair the tests import.
+const (
+	importedPublicKey  = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIacctestkey ci@example"
+	importedPrivateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nacc-test-imported-private-key\n-----END OPENSSH PRIVATE KEY-----\n"
+)
+
+// keypairConfig is a kps_keypair "k" with body.
+func (f *fakeAPI) keypairConfig(body string) string {
+	return f.providerConfig() + fmt.Sprintf("resource \"kps_keypair\" \"k\" {\n%s\n}\n", body)
+}
+
+func keypairAttr(name string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue("kps_keypair.k", tfjsonpath.New(name), v)
+}
+
+// TestAccKeypair_generatedAndHosted: KPS generates the pair and hosts its
+// private key, which is in neither the state nor the plan; a description is
+// set in place; the same configuration plans nothing; a key pair deleted
+// elsewhere plans a create.
+func TestAccKeypair_generatedAndHosted(t *testing.T) {
+	api := newFakeAPI(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:           api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planDoesNotContain{"a private key", generatedKeyText}}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					keypairAttr("private_key_hosted", knownvalue.Bool(true)),
+					keypairAttr("public_key", knownvalue.StringRegexp(regexp.MustCompile(`^ssh-ed25519 `))),
+					keypairAttr("fingerprint", knownvalue.StringRegexp(regexp.MustCompile(`^SHA256:`))),
+					keypairAttr("type", knownvalue.StringExact("ssh")),
+					keypairAttr("scope", knownvalue.StringExact("user")),
+					keypairAttr("created_at", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
+					keypairAttr("private_key_hosting", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"encryption": knownvalue.StringExact("default"), "kms_key_id": knownvalue.Null(), "kms_key_name": knownvalue.Null(),
+					})),
+					stateDoesNotContain("a private key", generatedKeyText),
+				},
+				Check: func(*terraform.State) error {
+					if kp, ok := api.KeypairOf(testProject, "ops"); !ok || !kp.Hosted || api.CreateRequests() != 1 {
+						return fmt.Errorf("the stand-in holds %+v after %d creates", kp, api.CreateRequests())
+					}
+					return nil
+				},
+			},
+			{
+				Config:           api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config: api.keypairConfig("  name = \"ops\"\n  description = \"rotated yearly\"\n  private_key_hosting = {}"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate),
+				}},
+				Check: func(*terraform.State) error {
+					if kp, _ := api.KeypairOf(testProject, "ops"); kp.Description != "rotated yearly" || api.CreateRequests() != 1 {
+						return fmt.Errorf("description %q after %d creates", kp.Description, api.CreateRequests())
+					}
+					return nil
+				},
+			},
+			{
+				// Deleted elsewhere: the refresh removes it, and the plan creates it.
+				PreConfig: func() { api.DeleteKeypairOf(testProject, "ops") },
+				Config:    api.keypairConfig("  name = \"ops\"\n  description = \"rotated yearly\"\n  private_key_hosting = {}"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionCreate),
+				}},
+				Check: func(*terraform.State) error {
+					if _, ok := api.KeypairOf(testProject, "ops"); !ok || api.CreateRequests() != 2 {
+						return fmt.Errorf("the key pair was not created again (%d creates)", api.CreateRequests())
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccKeypair_importedPublicKey: a public key imported, with no private
+// key hosted; KPS's copy without the comment is no change; import by name
+// plans nothing after.
+func TestAccKeypair_importedPublicKey(t *testing.T) {
+	api := newFakeAPI(t)
+	config := api.keypairConfig(fmt.Sprintf("  name = \"ci\"\n  public_key = %q", importedPublicKey))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					keypairAttr("private_key_hosted", knownvalue.Bool(false)),
+					keypairAttr("public_key", knownvalue.StringExact(importedPublicKey)),
+				},
+			},
+			{
+				// KPS now reports the key without its comment: no change.
+				PreConfig:        func() { api.SetKeypairPublicKey(testProject, "ci", strings.TrimSuffix(importedPublicKey, " ci@example")) },
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config:            config,
+				ResourceName:      "kps_keypair.k",
+				ImportState:       true,
+				ImportStateId:     testProject + "/ci",
+				ImportStateVerify: true,
+				// KPS gives the key back without its comment; the configured text is what state keeps.
+				ImportStateVerifyIgnore: []string{"public_key"},
+			},
+		},
+	})
+}
+
+// TestAccKeypair_importByName: a key pair made by hand, imported by name,
+// plans nothing after with a configuration that matches it, and one that
+// sets private_key_hosting for the key KPS already holds plans an update
+// that sends nothing.
+func TestAccKeypair_importByName(t *testing.T) {
+	api := newFakeAPI(t)
+	api.AddKeypair(testProject, "byhand", kpsfake.Keypair{Hosted: true, PrivateKey: importedPrivateKey, Description: "made by hand"})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:             api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}"),
+				ResourceName:       "kps_keypair.k",
+				ImportState:        true,
+				ImportStateId:      "byhand",
+				ImportStatePersist: true,
+			},
+			{
+				Config: api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate),
+				}},
+			},
+			{
+				Config:           api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+	if n := api.CreateRequests(); n != 0 {
+		t.Fatalf("%d creates for an imported key pair", n)
+	}
+}
+
+// TestAccKeypair_planTimeChecks: what KPS would refuse, or what would lose a
+// private key, is an error at plan time naming the attribute; nothing is
+// sent.
+func TestAccKeypair_planTimeChecks(t *testing.T) {
+	api := newFakeAPI(t)
+	step := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: api.keypairConfig(body), PlanOnly: true, ExpectError: expectError(want)}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			step(`  name = "gen"`, "A generated key pair needs private_key_hosting"),
+			step(fmt.Sprintf("  name = \"pub\"\n  public_key = %q\n  private_key_hosting = {}", importedPublicKey),
+				"private_key_hosting needs private_key_wo here"),
+			step("  name = \"kms\"\n  private_key_hosting = { encryption = \"kms\" }", "KMS encryption needs exactly one KMS key"),
+			step("  name = \"kms2\"\n  private_key_hosting = { kms_key_id = \"k1\" }", "A KMS key without KMS encryption"),
+			step("  name = \"bad/name\"\n  private_key_hosting = {}", "Attribute name must be 1 to 64 characters"),
+		},
+	})
+	if n := api.TotalRequests(); n != 0 {
+		t.Fatalf("%d requests sent for configurations refused at plan time", n)
+	}
+}
+
+// TestAccKeypair_privateKeyHosted: an imported pair whose private key KPS
+// hosts, sent write-only; a new private_key_wo_version sends it again;
+// removing private_key_hosting has KPS forget it. The key is in neither
+// plan nor state at any step.
+func TestAccKeypair_privateKeyHosted(t *testing.T) {
+	api := newFakeAPI(t)
+	config := func(key string, version int) string {
+		return api.keypairConfig(fmt.Sprintf("  name = \"ci\"\n  public_key = %q\n  private_key_hosting = {}", importedPublicKey) +
+			fmt.Sprintf("\n  private_key_wo = %q\n  private_key_wo_version = %d", key, version))
+	}
+	rotated := strings.Replace(importedPrivateKey, "imported", "rotated", 1)
+	noKey := planDoesNotContain{"the private key", "acc-test-"}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config:            config(importedPrivateKey, 1),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{noKey}},
+				ConfigStateChecks: []statecheck.StateCheck{keypairAttr("private_key_hosted", knownvalue.Bool(true)), stateDoesNotContain("the private key", "acc-test-")},
+				Check:             api.hosts("ci", importedPrivateKey),
+			},
+			{
+				Config: config(rotated, 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate), noKey,
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{stateDoesNotContain("the private key", "acc-test-")},
+				Check:             api.hosts("ci", rotated),
+			},
+			{
+				Config: api.keypairConfig(fmt.Sprintf("  name = \"ci\"\n  public_key = %q", importedPublicKey)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{keypairAttr("private_key_hosted", knownvalue.Bool(false))},
+				Check:             api.hosts("ci", ""),
+			},
+		},
+	})
+}
+
+// hosts checks the private key the stand-in hosts for name ("" for none).
+func (f *fakeAPI) hosts(name, key string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		kp, _ := f.KeypairOf(testProject, name)
+		// The keys are not printed: a test's output holds no private key.
+		if kp.PrivateKey != key || kp.Hosted != (key != "") {
+			return fmt.Errorf("the stand-in hosts another private key (hosted %v) for %s than the one given", kp.Hosted, name)
+		}
+		return nil
+	}
+}
+
+// TestAccKeypair_lostCreateAnswer: the create makes the key pair but its
+// answer is a 500; the provider reads it by name and adopts it: exactly one
+// create sent.
+func TestAccKeypair_lostCreateAnswer(t *testing.T) {
+	api := newFakeAPI(t)
+	api.LoseCreateAnswers(1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config:            api.keypairConfig("  name = \"lost\"\n  private_key_hosting = {}"),
+			ConfigStateChecks: []statecheck.StateCheck{keypairAttr("private_key_hosted", knownvalue.Bool(true))},
+			Check: func(*terraform.State) error {
+				if n := api.CreateRequests(); n != 1 {
+					return fmt.Errorf("%d creates sent, want 1", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// TestAccKeypair_nameTaken: a create of a name someone else took is an
+// error that says so and how to import it; nothing is saved.
+func TestAccKeypair_nameTaken(t *testing.T) {
+	api := newFakeAPI(t)
+	api.AddKeypair(testProject, "taken", kpsfake.Keypair{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config:      api.keypairConfig("  name = \"taken\"\n  private_key_hosting = {}"),
+			ExpectError: expectError("a key pair named taken already exists", "terraform import", testProject+"/taken"),
+		}},
+	})
+}
+
+// TestAccKeypair_traceLog: create, read, update and import of key pairs
+// whose private keys cross the wire both ways, with TF_LOG=TRACE: no
+// private key is in the log, nor in the CLI's output.
+func TestAccKeypair_traceLog(t *testing.T) {
+	ws := cliWorkspace(t)
+	skipBelowCLI(t, tfversion.Version1_11_0)
+	api := newFakeAPI(t)
+	config := func(version int) string {
+		return requiredKPS + api.providerConfig() + fmt.Sprintf(`
+resource "kps_keypair" "gen" {
+  name                = "gen"
+  private_key_hosting = {}
+}
+resource "kps_keypair" "ci" {
+  name                   = "ci"
+  public_key             = %q
+  private_key_hosting    = {}
+  private_key_wo         = %q
+  private_key_wo_version = %d
+}
+`, importedPublicKey, importedPrivateKey, version)
+	}
+	logFile := filepath.Join(t.TempDir(), "trace.log")
+	env := []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logFile}
+	var out lockedBuffer
+	for version := 1; version <= 2; version++ {
+		if err := ws.WriteConfig(config(version)); err != nil {
+			t.Fatal(err)
+		}
+		if err := ws.Run(t.Context(), &out, env, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+			t.Fatalf("apply: %v\n%s", err, out.String())
+		}
+	}
+	trace, err := os.ReadFile(logFile)
+	if err != nil || !strings.Contains(string(trace), "private-key/import") || !strings.Contains(string(trace), "KPS response body") {
+		t.Fatalf("the TRACE log has no import and no bodies (%v)", err)
+	}
+	for _, secret := range []string{generatedKeyText, "acc-test-imported-private-key"} {
+		if strings.Contains(string(trace), secret) || strings.Contains(out.String(), secret) {
+			t.Fatalf("a private key (%s) is in the TRACE log or the CLI's output", secret)
+		}
+	}
+	if state := readState(t, ws); strings.Contains(state, generatedKeyText) || strings.Contains(state, "acc-test-imported") {
+		t.Fatal("a private key is in the state file")
+	}
+}
+
+// TestAccKeypair_createFailsAfterTheKeyPairExists: the description cannot be
+// set after the key pair was made; it is saved all the same, tainted, so
+// that nothing is left behind unmanaged, and the next apply replaces it.
+func TestAccKeypair_createFailsAfterTheKeyPairExists(t *testing.T) {
+	api := newFakeAPI(t)
+	api.FailUpdates(1)
+	config := api.keypairConfig("  name = \"half\"\n  description = \"d\"\n  private_key_hosting = {}")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: expectError("KPS key pair half was created, but its description could not be set", "tainted"),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{keypairAttr("description", knownvalue.StringExact("d"))},
+			},
+		},
+	})
+}
