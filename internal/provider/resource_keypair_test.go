@@ -120,7 +120,9 @@ func TestAccKeypair_importedPublicKey(t *testing.T) {
 			},
 			{
 				// KPS now reports the key without its comment: no change.
-				PreConfig:        func() { api.SetKeypairPublicKey(testProject, "ci", strings.TrimSuffix(importedPublicKey, " ci@example")) },
+				PreConfig: func() {
+					api.SetKeypairPublicKey(testProject, "ci", strings.TrimSuffix(importedPublicKey, " ci@example"))
+				},
 				Config:           config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
