@@ -56,13 +56,21 @@ resource "terraform_data" "after_server_idle" {
   input = [for t in kps_server_tasks_wait.server_idle.tasks : "${t.task_id} ended ${t.task_status}"]
 }
 
+# The key pair to rotate to: KPS generates it and keeps its private key,
+# encrypted. No private key is in the state, the plan or any file.
+resource "kps_keypair" "next" {
+  name                = "kp-2026"
+  description         = "the demo's next key pair"
+  private_key_hosting = {}
+}
+
 # Once the server is idle, rotate it to key pair kp-2026 (a REPLACE task).
 # (Without depends_on it would still wait for the other task to end before
 # starting: a resource that starts a task never starts one on a busy server.)
 # The current key is write-only: sent to KPS, stored nowhere.
 resource "kps_keypair_association" "rotate" {
   server_id     = kps_keypair_task_wait.reset.server_id
-  keypair_name  = "kp-2026"
+  keypair_name  = kps_keypair.next.name
   poll_interval = "2s"
   depends_on    = [kps_server_tasks_wait.server_idle]
 

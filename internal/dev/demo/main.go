@@ -211,8 +211,14 @@ func reportRotation(fake *kpsfake.Server, dir string, otherTaskStart time.Time) 
 	if strings.Contains(string(state), "demo-key-of-kp-2025") {
 		where = "is in the state as auth.key (sensitive), since this CLI has no write-only arguments"
 	}
+	next, hosted := fake.KeypairOf(demoProject, server.Keypair)
+	if !hosted || !next.Hosted || next.PrivateKey == "" || strings.Contains(string(state), next.PrivateKey) {
+		return fmt.Errorf("key pair %s is not hosted by KPS, or its private key is in the state", server.Keypair)
+	}
 	fmt.Printf("The server now has %s bound: one start request, sent %s after the other task began, once the server "+
 		"was idle; the private key reached KPS and %s.\n", server.Keypair, starts[0].At.Sub(otherTaskStart).Round(100*time.Millisecond), where)
+	fmt.Printf("kps_keypair.next made %s: KPS generated it and hosts its private key, which is nowhere in the state "+
+		"(%s); the server now accepts that key alone.\n", server.Keypair, count(fake.CreateRequests(), "create request"))
 	return nil
 }
 
