@@ -42,8 +42,10 @@ type options struct {
 	rememberedReads int
 	// associations are started in one apply under associationRate requests a second.
 	associations, associationRate int
-	skipReads                     bool
-	skipLimits                    bool
+	// keypairsListed are listed by kps_keypairs; keypairsCreated created in one apply.
+	keypairsListed, keypairsCreated int
+	skipReads                       bool
+	skipLimits                      bool
 }
 
 func main() {
@@ -64,6 +66,8 @@ func main() {
 	flag.IntVar(&o.windowReads, "window-reads", 150, "reads to run against the long-window stand-in")
 	flag.IntVar(&o.associations, "associations", 30, "associations to start in one apply against the rate-limited stand-in")
 	flag.IntVar(&o.associationRate, "association-rate", 4, "requests per second the stand-in allows for the associations")
+	flag.IntVar(&o.keypairsListed, "keypairs-listed", 1000, "key pairs for kps_keypairs to list")
+	flag.IntVar(&o.keypairsCreated, "keypairs-created", 100, "kps_keypair to create in one apply")
 	flag.BoolVar(&o.skipReads, "skip-reads", false, "skip the plan-time and memory benchmark")
 	flag.BoolVar(&o.skipLimits, "skip-limits", false, "skip the rate-limited benchmarks")
 	flag.Parse()
@@ -126,6 +130,9 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("# terraform-provider-kps benchmarks\n\nmachine: %s/%s, %d CPUs; %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), terraformVersion(ctx, ws))
 	if !o.skipReads {
 		if err := b.reads(ctx, o); err != nil {
+			return err
+		}
+		if err := b.keypairs(ctx, o); err != nil {
 			return err
 		}
 	}
