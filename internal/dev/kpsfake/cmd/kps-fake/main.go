@@ -124,8 +124,37 @@ or a key). Ctrl-C stops it.
         fail=MSG          every task of the server fails with MSG
       e.g. -ecs 'web-1,keypair=kp-old,private-key=kp-old.pem,duration=20s'
 
+  -keypair NAME  or  -keypair NAME,public-key=FILE            (repeatable)
+      A key pair made elsewhere, for kps_keypair to import or the data
+      sources to read: generated and hosted by KPS, or with the public key
+      in FILE and no private key hosted.
+
 Flags:
 `
+
+// keypairFlags collects repeated -keypair NAME[,public-key=FILE] flags.
+type keypairFlags map[string]kpsfake.Keypair
+
+func (k keypairFlags) String() string { return fmt.Sprint(map[string]kpsfake.Keypair(k)) }
+
+func (k keypairFlags) Set(v string) error {
+	name, opt, _ := strings.Cut(v, ",")
+	if name == "" {
+		return errors.New("want NAME or NAME,public-key=FILE")
+	}
+	kp := kpsfake.Keypair{Hosted: true, PrivateKey: kpsfake.PrivateKeyOf(name)}
+	if file, ok := strings.CutPrefix(opt, "public-key="); ok {
+		pub, err := os.ReadFile(file) //nolint:gosec // a file the user names on the command line
+		if err != nil {
+			return err
+		}
+		kp = kpsfake.Keypair{PublicKey: strings.TrimSpace(string(pub))}
+	} else if opt != "" {
+		return fmt.Errorf("unknown -keypair option %q: want public-key=FILE", opt)
+	}
+	k[name] = kp
+	return nil
+}
 
 func main() {
 	tasks := taskFlags{}
@@ -138,6 +167,8 @@ func main() {
 	region := flag.String("region", "cn-north-4", "the region whose project IAM's look-up (HW_AUTH_URL=http://LISTEN/v3) answers with")
 	flag.Var(tasks, "task", "a task, as ID=TIMELINE or ID:SERVER=TIMELINE (repeatable; see above)")
 	flag.Var(servers, "ecs", "a server to start key-pair tasks on, as ID,FIELD=VALUE,... (repeatable; see above)")
+	keypairs := keypairFlags{}
+	flag.Var(keypairs, "keypair", "a key pair made elsewhere, as NAME or NAME,public-key=FILE (repeatable; see above)")
 	flag.Usage = func() {
 		fmt.Fprint(flag.CommandLine.Output(), usage)
 		flag.PrintDefaults()
@@ -161,8 +192,11 @@ func main() {
 	for id, server := range servers {
 		fake.AddServer(*project, id, server)
 	}
-	log.Printf("KPS stand-in on http://%s: token %q, project %s, %d task(s), %d server(s); Ctrl-C stops it",
-		*listen, *token, *project, len(tasks), len(servers))
+	for name, kp := range keypairs {
+		fake.AddKeypair(*project, name, kp)
+	}
+	log.Printf("KPS stand-in on http://%s: token %q, project %s, %d task(s), %d server(s), %d key pair(s); Ctrl-C stops it",
+		*listen, *token, *project, len(tasks), len(servers), len(keypairs))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	srv := &http.Server{Addr: *listen, Handler: logRequests(fake), ReadHeaderTimeout: 5 * time.Second}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -52,5 +53,26 @@ func TestRequestLog(t *testing.T) {
 	}
 	if strings.Contains(got, "secret") {
 		t.Fatalf("the log shows a secret:\n%s", got)
+	}
+}
+
+// TestKeypairFlag: -keypair NAME is generated and hosted; with a public
+// key file, imported with nothing hosted; an unknown option is refused.
+func TestKeypairFlag(t *testing.T) {
+	pub := filepath.Join(t.TempDir(), "ci.pub")
+	if err := os.WriteFile(pub, []byte("ssh-ed25519 AAAAC3 ci\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	k := keypairFlags{}
+	for _, v := range []string{"ops", "ci,public-key=" + pub} {
+		if err := k.Set(v); err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+	}
+	if !k["ops"].Hosted || k["ci"].Hosted || k["ci"].PublicKey != "ssh-ed25519 AAAAC3 ci" {
+		t.Fatalf("parsed %+v", k)
+	}
+	if err := k.Set("x,hosted=no"); err == nil {
+		t.Fatal("an unknown option was accepted")
 	}
 }
