@@ -13,9 +13,10 @@ import (
 // The arguments the actions that start a task share: auth, poll_interval,
 // timeout and project_id. The sequence itself is the resources' (keypairops).
 
-// actionAuthModel is an action's auth: the framework cannot mark an action
-// argument sensitive or write-only, so there is one key, to pass from a
-// sensitive variable (Terraform 1.14 refuses ephemeral values there).
+// actionAuthModel is an action's auth. Its key is write-only: the only kind
+// of attribute that Terraform 1.14 lets take an ephemeral value (such as
+// ephemeral.kps_keypair_private_key's), and one an action never stores. The
+// framework cannot mark an action argument sensitive.
 type actionAuthModel struct {
 	Type types.String `tfsdk:"type"`
 	Key  types.String `tfsdk:"key"`
@@ -39,11 +40,10 @@ func actionAuthAttribute(desc string) schema.SingleNestedAttribute {
 				MarkdownDescription: "`password` (the key is the server's password) or `keypair` (the key is the private key of the key pair bound now).",
 			},
 			"key": schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: "The password or private key. Actions keep nothing in state, but Terraform cannot mark an " +
-					"action argument sensitive: pass it from a `sensitive` variable, never as a literal (Terraform 1.14 refuses " +
-					"ephemeral values in an action's configuration). " +
-					"The provider never logs it or shows it in an error.",
+				Required: true, WriteOnly: true,
+				MarkdownDescription: "The password or private key, write-only: it takes an ephemeral value, such as " +
+					"`ephemeral.kps_keypair_private_key.current.private_key`, or a `sensitive` variable (Terraform cannot mark " +
+					"an action argument sensitive: never a literal). The provider never logs it or shows it in an error.",
 			},
 		},
 	}

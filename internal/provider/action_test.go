@@ -223,3 +223,46 @@ resource "terraform_data" "server" {
 		}},
 	})
 }
+
+// TestAccActions_ephemeralKey: on Terraform 1.14 an action's write-only
+// auth.key takes an ephemeral value, the private key KPS hosts for the key
+// pair the server has: it reaches the associate's body, and neither the
+// CLI's output nor the TRACE log.
+func TestAccActions_ephemeralKey(t *testing.T) {
+	ws := cliWorkspace(t)
+	skipBelowCLI(t, tfversion.Version1_14_0)
+	api := newFakeAPI(t)
+	api.AddKeypair(testProject, "kp-old", kpsfake.Keypair{Hosted: true, PrivateKey: oldKey})
+	api.addServer("srv", kpsfake.ECS{})
+	err := ws.WriteConfig(requiredKPS + api.providerConfig() + `
+ephemeral "kps_keypair_private_key" "current" {
+  name = "kp-old"
+}
+action "kps_associate_keypair" "rotate" {
+  config {
+    server_id     = "srv"
+    keypair_name  = "kp-new"
+    poll_interval = "1s"
+    auth = {
+      type = "keypair"
+      key  = ephemeral.kps_keypair_private_key.current.private_key
+    }
+  }
+}
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logFile := filepath.Join(t.TempDir(), "trace.log")
+	out, err := invoke(t, ws, "action.kps_associate_keypair.rotate", "TF_LOG=TRACE", "TF_LOG_PATH="+logFile)
+	if err != nil {
+		t.Fatalf("the associate with an ephemeral key failed: %v\n%s", err, out)
+	}
+	if starts := api.StartRequests(testProject, "srv"); len(starts) != 1 || starts[0].AuthKey != oldKey {
+		t.Fatalf("%d starts: want one carrying the hosted key", len(starts))
+	}
+	trace, _ := os.ReadFile(logFile)
+	if strings.Contains(out, "acc-test-old-key") || strings.Contains(string(trace), "acc-test-old-key") {
+		t.Fatal("the ephemeral key is in the CLI's output or the TRACE log")
+	}
+}

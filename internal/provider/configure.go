@@ -6,12 +6,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
-// Configure, written once: every data source, resource and action embeds
-// one of the three types below, which differ only in the framework's
-// request and response types.
+// Configure, written once: every data source, resource, ephemeral resource
+// and action embeds one of the types below, which differ only in the
+// framework's request and response types.
 
 // configured holds the provider's data, set by Configure.
 type configured struct {
@@ -47,5 +48,12 @@ func (c *configuredResource) Configure(_ context.Context, req resource.Configure
 type configuredAction struct{ configured }
 
 func (c *configuredAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	c.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+// configuredEphemeral is what every ephemeral resource embeds.
+type configuredEphemeral struct{ configured }
+
+func (c *configuredEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
 	c.configure(req.ProviderData, &resp.Diagnostics)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -21,8 +22,9 @@ import (
 const TypeName = "kps"
 
 var (
-	_ provider.Provider            = (*kpsProvider)(nil)
-	_ provider.ProviderWithActions = (*kpsProvider)(nil)
+	_ provider.Provider                       = (*kpsProvider)(nil)
+	_ provider.ProviderWithActions            = (*kpsProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*kpsProvider)(nil)
 )
 
 type kpsProvider struct {
@@ -55,6 +57,12 @@ func (p *kpsProvider) Resources(context.Context) []func() resource.Resource {
 // Actions are the operations Terraform 1.14 and newer can invoke.
 func (p *kpsProvider) Actions(context.Context) []func() action.Action {
 	return []func() action.Action{newAssociateKeypairAction, newDisassociateKeypairAction, newDeleteFailedTasksAction}
+}
+
+// EphemeralResources are the values Terraform 1.10 and newer keep for one
+// run only, in neither plan nor state.
+func (p *kpsProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{newKeypairPrivateKeyEphemeral}
 }
 
 func (p *kpsProvider) DataSources(context.Context) []func() datasource.DataSource {

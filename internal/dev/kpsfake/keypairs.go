@@ -41,6 +41,7 @@ type keypairBehaviour struct {
 	failedUpdates  int
 	maxPage        int
 	createRequests int
+	exportRequests int
 }
 
 // WithMissingKeypairsAs400 answers a key pair that does not exist 400 with
@@ -72,6 +73,13 @@ func (s *Server) FailUpdates(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.keypairs.failedUpdates = n
+}
+
+// ExportRequests counts the private-key exports that reached the stand-in.
+func (s *Server) ExportRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.keypairs.exportRequests
 }
 
 // CreateRequests counts the creates that reached the stand-in.
@@ -272,6 +280,7 @@ func (s *Server) keypairCall(route keypairRoute, body keypairBody, kp *Keypair) 
 			"name": route.name, "user_id": kp.UserID, "key_protection": kprot,
 		}}}
 	case "export":
+		s.keypairs.exportRequests++
 		if !kp.Hosted {
 			return refuse("KPS.0120", "The private key of the key pair is not hosted by KPS")
 		}
