@@ -123,6 +123,10 @@ func run(accessKey bool) error {
 	fake.AddServer(demoProject, demoNewServer, kpsfake.ECS{
 		Name: "web-2", Keypair: "kp-2025", PrivateKey: demoKey, TaskDuration: 3 * time.Second,
 	})
+	rotate := tfrun.HasWriteOnly(cli)
+	if rotate {
+		addRotationServer(fake)
+	}
 	endpoint, stopFake, err := kpsfake.ServeLoopback(ctx, fake)
 	if err != nil {
 		return err
@@ -173,7 +177,12 @@ func run(accessKey bool) error {
 		fmt.Printf("The stand-in checked %s and answered %s: one per provider process (Terraform starts one to plan, another to apply).\n",
 			count(len(fake.Signatures()), "signature"), count(fake.ProjectLookups(), "IAM project look-up"))
 	}
-	return nil
+	if !rotate {
+		fmt.Printf("\n%s has no ephemeral resources or write-only arguments (Terraform 1.11 and OpenTofu 1.11 have both): "+
+			"the demo skips examples/rotation.\n", cli)
+		return nil
+	}
+	return rotations(ctx, ws, fake, env)
 }
 
 func step(title string) { fmt.Printf("\n==> %s\n", title) }
