@@ -1,7 +1,7 @@
-variable "current_private_key" {
-  description = "The private key of the key pair the server has now."
-  type        = string
-  sensitive   = true # an action argument cannot be marked sensitive: the variable is
+# The private key of the key pair the server has now, from KPS, for this
+# run only: auth.key is write-only, so it takes an ephemeral value.
+ephemeral "kps_keypair_private_key" "current" {
+  name = "ops-2025"
 }
 
 # Rotate a running server to ops-2026: invoke it when it is time,
@@ -13,7 +13,7 @@ action "kps_associate_keypair" "rotate" {
     keypair_name = "ops-2026"
     auth = {
       type = "keypair"
-      key  = var.current_private_key
+      key  = ephemeral.kps_keypair_private_key.current.private_key
     }
     timeout = "10m"
   }
