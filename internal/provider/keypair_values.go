@@ -39,6 +39,14 @@ func samePublicKey(a, b string) bool {
 	return fa[0] == fb[0] && fa[1] == fb[1]
 }
 
+// nullIfEmpty is s, or null when KPS (or a moved state) left it empty.
+func nullIfEmpty(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
 // createdAt is KPS's create time in RFC 3339 UTC, null when it sent none.
 func createdAt(kp kps.Keypair) types.String {
 	if kp.CreatedAt.IsZero() {

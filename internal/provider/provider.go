@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -25,6 +26,7 @@ var (
 	_ provider.Provider                       = (*kpsProvider)(nil)
 	_ provider.ProviderWithActions            = (*kpsProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*kpsProvider)(nil)
+	_ provider.ProviderWithListResources      = (*kpsProvider)(nil)
 )
 
 type kpsProvider struct {
@@ -57,6 +59,11 @@ func (p *kpsProvider) Resources(context.Context) []func() resource.Resource {
 // Actions are the operations Terraform 1.14 and newer can invoke.
 func (p *kpsProvider) Actions(context.Context) []func() action.Action {
 	return []func() action.Action{newAssociateKeypairAction, newDisassociateKeypairAction, newDeleteFailedTasksAction}
+}
+
+// ListResources are what terraform query (Terraform 1.14 and newer) lists.
+func (p *kpsProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{newKeypairListResource}
 }
 
 // EphemeralResources are the values Terraform 1.10 and newer keep for one

@@ -70,7 +70,7 @@ func (p *kpsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	// resources. Until then, reads say which value they are waiting for.
 	if unknown := m.unknownAttributes(); len(unknown) > 0 {
 		data := &providerData{unknown: unknown}
-		resp.DataSourceData, resp.ResourceData, resp.ActionData, resp.EphemeralResourceData = data, data, data, data
+		resp.DataSourceData, resp.ResourceData, resp.ActionData, resp.EphemeralResourceData, resp.ListResourceData = data, data, data, data, data
 		if req.ClientCapabilities.DeferralAllowed {
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
@@ -105,7 +105,7 @@ func (p *kpsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if cfg.projectID == "" && cfg.authURL != nil {
 		data.projectFinder = huaweiauth.NewProjectFinder(lifetime, cfg.authURL, cfg.region, client.GetJSON)
 	}
-	resp.DataSourceData, resp.ResourceData, resp.ActionData, resp.EphemeralResourceData = data, data, data, data
+	resp.DataSourceData, resp.ResourceData, resp.ActionData, resp.EphemeralResourceData, resp.ListResourceData = data, data, data, data, data
 }
 
 // resolvedConfig is the provider configuration with environment variables and

@@ -229,13 +229,6 @@ func TestResolveDefaultEndpoint(t *testing.T) {
 	}
 }
 
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
 // TestResolveDefaultAuthURL: with no project_id anywhere, IAM is looked for
 // at https://iam.{region}.{cloud}/v3 (the .eu domain for eu-west-1*), unless
 // auth_url or HW_AUTH_URL says otherwise; with a project_id, not at all.

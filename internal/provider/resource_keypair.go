@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -179,10 +178,6 @@ func (r *keypairResource) ValidateConfig(ctx context.Context, req resource.Valid
 			"Without public_key, KPS generates the key pair, and its private key would be kept by nobody. Set "+
 				"private_key_hosting (private_key_hosting = {} for KPS's own encryption), or give public_key (for "+
 				"example from ephemeral \"tls_private_key\") to import a key pair whose private key you keep.")
-	case publicKey && hosting && !privateKey:
-		resp.Diagnostics.AddAttributeError(path.Root("private_key_hosting"), "private_key_hosting needs private_key_wo here",
-			"With public_key imported, KPS has no private key to host unless it is sent: set private_key_wo (and "+
-				"private_key_wo_version), or remove private_key_hosting. KPS refuses this create with KPS.0002.")
 	case privateKey && !hosting:
 		resp.Diagnostics.AddAttributeError(path.Root("private_key_wo"), "private_key_wo needs private_key_hosting",
 			"private_key_wo is sent for KPS to host, encrypted: set private_key_hosting too.")
@@ -196,6 +191,25 @@ func (r *keypairResource) ValidateConfig(ctx context.Context, req resource.Valid
 		resp.Diagnostics.Append(m.PrivateKeyHosting.As(ctx, &h, basetypes.ObjectAsOptions{})...)
 		resp.Diagnostics.Append(h.check()...)
 	}
+}
+
+// checkCreate refuses, at plan time, to create an imported public key with
+// private_key_hosting but no private_key_wo: KPS would have nothing to host,
+// and refuses that create (KPS.0002). For a key pair that exists (imported,
+// or moved from Huawei's provider) and whose key KPS already holds, the same
+// configuration is right, so this is checked for creates only.
+func checkCreate(ctx context.Context, config tfsdk.Config) diag.Diagnostics {
+	var m keypairModel
+	diags := config.Get(ctx, &m)
+	if diags.HasError() || m.PublicKey.IsUnknown() || m.PrivateKeyHosting.IsUnknown() || m.PrivateKeyWO.IsUnknown() {
+		return diags
+	}
+	if !m.PublicKey.IsNull() && !m.PrivateKeyHosting.IsNull() && m.PrivateKeyWO.IsNull() {
+		diags.AddAttributeError(path.Root("private_key_hosting"), "private_key_hosting needs private_key_wo here",
+			"With public_key imported, KPS has no private key to host unless it is sent: set private_key_wo (and "+
+				"private_key_wo_version), or remove private_key_hosting. KPS refuses this create with KPS.0002.")
+	}
+	return diags
 }
 
 // check refuses a KMS encryption without exactly one key, and a key without
@@ -230,11 +244,16 @@ func (h hostingModel) sent(privateKey string) kps.Hosting {
 		KMSKeyID: h.KMSKeyID.ValueString(), KMSKeyName: h.KMSKeyName.ValueString()}
 }
 
-// ModifyPlan warns where an update would change less, or more, than it
-// looks: KPS cannot re-encrypt a key it holds without being sent it, and
-// removing private_key_hosting has KPS forget the key.
+// ModifyPlan refuses a create KPS would refuse, and warns where an update
+// would change less, or more, than it looks: KPS cannot re-encrypt a key it
+// holds without being sent it, and removing private_key_hosting has KPS
+// forget the key.
 func (r *keypairResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(checkCreate(ctx, req.Config)...)
 		return
 	}
 	var plan, state keypairModel
@@ -315,6 +334,7 @@ func (r *keypairResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	settleUnknown(&plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(recordIdentity(ctx, resp.Identity, &plan)...)
 }
 
 // createSends is how many times one create is sent at most.
@@ -436,6 +456,10 @@ func (r *keypairResource) Read(ctx context.Context, req resource.ReadRequest, re
 	kp, err := client.Keypair(ctx, project, m.Name.ValueString())
 	switch {
 	case kps.IsGone(err):
+		// The framework wants an identity after a Read even when the
+		// resource is removed: a CLI below 1.12 sent none to keep.
+		m.ProjectID = types.StringValue(project)
+		resp.Diagnostics.Append(recordIdentity(ctx, resp.Identity, &m)...)
 		resp.Diagnostics.AddWarning("KPS key pair "+m.Name.ValueString()+" no longer exists",
 			"It was deleted outside Terraform ("+err.Error()+"). It is removed from state: the next plan creates it anew, "+
 				"with a new key, so every server bound to it needs the new key pair.")
@@ -449,6 +473,7 @@ func (r *keypairResource) Read(ctx context.Context, req resource.ReadRequest, re
 	m.ID = m.Name
 	r.refresh(&m, kp)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(recordIdentity(ctx, resp.Identity, &m)...)
 }
 
 // Update sets the description, sends the private key again for a new
@@ -505,6 +530,7 @@ func (r *keypairResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	r.refresh(&saved, kp)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
+	resp.Diagnostics.Append(recordIdentity(ctx, resp.Identity, &saved)...)
 }
 
 // Delete deletes the key pair; one already gone is success. A refusal keeps
@@ -522,24 +548,26 @@ func (r *keypairResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 }
 
-// ImportState takes <name> or <project_id>/<name>; Read fills in the rest.
+// ImportState takes <name> or <project_id>/<name>, or (Terraform 1.12 and
+// newer) the identity {name, project_id}; Read fills in the rest.
 func (r *keypairResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	project, name, found := strings.Cut(req.ID, "/")
-	if !found {
-		project, name = "", req.ID
-	}
+	name, project, diags := importTarget(ctx, req)
+	resp.Diagnostics.Append(diags...)
 	for attribute, v := range map[string]string{"name": name, "project_id": project} {
 		if v == "" && attribute == "project_id" {
 			continue
 		}
 		if err := kps.CheckID(attribute, v); err != nil {
-			resp.Diagnostics.AddError("Invalid import ID", "Use <name> or <project_id>/<name>: "+err.Error())
+			resp.Diagnostics.AddError("Invalid import ID", "Use <name> or <project_id>/<name>, or an identity "+
+				"{ name = ..., project_id = ... }: "+err.Error())
 			return
 		}
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
+	m := keypairModel{Name: types.StringValue(name), ID: types.StringValue(name), ProjectID: nullIfEmpty(project)}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), m.Name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), m.ID)...)
 	if project != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), project)...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), m.ProjectID)...)
 	}
+	resp.Diagnostics.Append(recordIdentity(ctx, resp.Identity, &m)...)
 }

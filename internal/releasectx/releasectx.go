@@ -90,23 +90,48 @@ func call[Req, Resp any](ctx context.Context, req Req, f func(context.Context, R
 // resource instance given releasable contexts. The other calls, made a few
 // times per run, pass through unchanged.
 func Wrap(server tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-	// Action RPCs sit on an optional interface: a wrapper that only embedded
-	// ProviderServer would hide them, and Terraform would be told the
-	// provider has no actions. They pass through unchanged, with their own
-	// context: an action's progress streams on after InvokeAction returns.
-	if actions, ok := server.(tfprotov6.ActionServer); ok {
-		return wrappedWithActions{wrapped{server}, actions}
+	// Action and list RPCs sit on optional interfaces: a wrapper that only
+	// embedded ProviderServer would hide them, and Terraform would be told
+	// the provider has no actions and no list resources. They pass through
+	// unchanged, with their own contexts: an action's progress, and a list's
+	// results, stream on after the call returns.
+	return passOptional(wrapped{server}, server)
+}
+
+// passOptional is w with the optional RPCs of server (actions, list
+// resources) passed through to server.
+func passOptional(w tfprotov6.ProviderServer, server tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+	actions, hasActions := server.(tfprotov6.ActionServer)
+	lists, hasLists := server.(tfprotov6.ListResourceServer)
+	switch {
+	case hasActions && hasLists:
+		return withActionsAndLists{w, actions, lists}
+	case hasActions:
+		return withActions{w, actions}
+	case hasLists:
+		return withLists{w, lists}
 	}
-	return wrapped{server}
+	return w
 }
 
 type wrapped struct {
 	tfprotov6.ProviderServer
 }
 
-type wrappedWithActions struct {
-	wrapped
+type withActions struct {
+	tfprotov6.ProviderServer
 	tfprotov6.ActionServer
+}
+
+type withLists struct {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+}
+
+type withActionsAndLists struct {
+	tfprotov6.ProviderServer
+	tfprotov6.ActionServer
+	tfprotov6.ListResourceServer
 }
 
 func (w wrapped) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {

@@ -25,13 +25,23 @@ import (
 const Summary = "WriteOnly Attribute Not Allowed"
 
 // Wrap returns server with the work-around, when server serves actions;
-// otherwise server itself.
+// otherwise server itself. List resources, on an optional interface of
+// their own, pass through.
 func Wrap(server tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 	actions, ok := server.(tfprotov6.ActionServer)
 	if !ok {
 		return server
 	}
-	return &wrapped{ProviderServer: server, ActionServer: actions}
+	w := &wrapped{ProviderServer: server, ActionServer: actions}
+	if lists, ok := server.(tfprotov6.ListResourceServer); ok {
+		return withLists{w, lists}
+	}
+	return w
+}
+
+type withLists struct {
+	*wrapped
+	tfprotov6.ListResourceServer
 }
 
 type wrapped struct {
