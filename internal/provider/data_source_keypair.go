@@ -53,7 +53,7 @@ func (d *keypairDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{Required: true, MarkdownDescription: descKeypairName,
 				Validators: []validator.String{idValidator()}},
-			"project_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: descProjectID,
+			"project_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: descKeypairProject,
 				Validators: []validator.String{idValidator()}},
 			"id":                 computed("The key pair's name."),
 			"type":               computed("`ssh` or `x509`."),

@@ -55,7 +55,7 @@ func (d *keypairsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 		MarkdownDescription: "Lists the project's KPS key pairs (`GET /v3/{project_id}/keypairs`), every page, following " +
 			"`page_info.next_marker`; a marker already seen, or a page with no key pairs, ends the reading.",
 		Attributes: map[string]schema.Attribute{
-			"project_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: descProjectID,
+			"project_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: descKeypairProject,
 				Validators: []validator.String{idValidator()}},
 			"name":        filter("name"),
 			"fingerprint": filter("fingerprint"),

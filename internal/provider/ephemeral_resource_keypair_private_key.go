@@ -50,7 +50,7 @@ func (e *keypairPrivateKeyEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 				Validators: []validator.String{idValidator()},
 			},
 			"project_id": schema.StringAttribute{
-				Optional: true, Computed: true, MarkdownDescription: descProjectID,
+				Optional: true, Computed: true, MarkdownDescription: descKeypairProject,
 				Validators: []validator.String{idValidator()},
 			},
 			"private_key": schema.StringAttribute{

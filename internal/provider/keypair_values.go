@@ -56,10 +56,11 @@ func createdAt(kp kps.Keypair) types.String {
 }
 
 const (
-	descKeypairName = "The key pair's name: 1 to 64 characters of letters, digits, `-` and `_`."
-	descFingerprint = "The public key's fingerprint, as KPS reports it."
-	descHosted      = "Whether KPS holds the private key (hosting, `is_key_protection`)."
-	descFrozen      = "Whether KPS has frozen the key pair (`frozen_state` other than 0)."
-	descScope       = "`user` (the key pair belongs to one IAM user) or `account` (every user of the account sees it; " +
+	descKeypairProject = "The IAM project of the key pairs. Defaults to the provider's `project_id`. " + descIDRule
+	descKeypairName    = "The key pair's name: 1 to 64 characters of letters, digits, `-` and `_`."
+	descFingerprint    = "The public key's fingerprint, as KPS reports it."
+	descHosted         = "Whether KPS holds the private key (hosting, `is_key_protection`)."
+	descFrozen         = "Whether KPS has frozen the key pair (`frozen_state` other than 0)."
+	descScope          = "`user` (the key pair belongs to one IAM user) or `account` (every user of the account sees it; " +
 		"KPS calls it `domain`)."
 )

@@ -48,7 +48,7 @@ func (l *keypairListResource) ListResourceConfigSchema(_ context.Context, _ list
 		MarkdownDescription: "The project's KPS key pairs, for `terraform query`: every page, each with its identity " +
 			"`{name, project_id}` and, with `include_resource = true`, its attributes.",
 		Attributes: map[string]schema.Attribute{
-			"project_id": schema.StringAttribute{Optional: true, MarkdownDescription: descProjectID,
+			"project_id": schema.StringAttribute{Optional: true, MarkdownDescription: descKeypairProject,
 				Validators: []validator.String{idValidator()}},
 			"name":        filter("name"),
 			"fingerprint": filter("fingerprint"),
