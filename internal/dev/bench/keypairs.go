@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/tfrun"
 )
 
 // keypairs measures the key pairs at o.latency: kps_keypairs over
@@ -101,4 +104,64 @@ func (b *bench) run(ctx context.Context, endpoint, config string, args ...string
 		return 0, fmt.Errorf("%s: %w\n%s", args[0], err, out)
 	}
 	return took, nil
+}
+
+// query measures terraform query over n key pairs (Terraform 1.14 and
+// newer; limit raised from Terraform's 100): the query with
+// include_resource, writing the configuration that
+// adopts them, then the apply of that configuration, beside a plan of n
+// plain reads (kps_keypair_task data sources) at the same latency.
+func (b *bench) query(ctx context.Context, o options, cli string) error {
+	fmt.Printf("\n## terraform query at %v API latency\n\n", o.latency)
+	if !tfrun.HasActions(cli) {
+		fmt.Printf("%s has no terraform query (Terraform 1.14 has): skipped.\n", cli)
+		return nil
+	}
+	n := o.keypairsListed
+	fake := kpsfake.New(benchToken, kpsfake.WithLatency(o.latency))
+	fake.AddProject(benchProject)
+	for i := range n {
+		fake.AddKeypair(benchProject, fmt.Sprintf("kp-%05d", i), kpsfake.Keypair{Hosted: i%2 == 0})
+	}
+	addEndedTasks(fake, n)
+	endpoint, stop, err := kpsfake.ServeLoopback(ctx, fake)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	reads, err := b.plan(ctx, endpoint, readsConfig(n))
+	if err != nil {
+		return err
+	}
+	if err := b.ws.WriteConfig(providerBlock); err != nil {
+		return err
+	}
+	queryFile := filepath.Join(b.ws.Dir, "all.tfquery.hcl")
+	if err := os.WriteFile(queryFile, []byte(fmt.Sprintf("list \"kps_keypair\" \"all\" {\n  provider         = kps\n  include_resource = true\n  limit            = %d\n}\n", n)), 0o600); err != nil {
+		return err
+	}
+	generated := filepath.Join(b.ws.Dir, "generated.tf")
+	_ = os.Remove(generated)
+	before := fake.TotalRequests()
+	took, _, out, err := b.timed(ctx, endpoint, nil, "query", "-no-color", "-generate-config-out="+generated)
+	_ = os.Remove(queryFile)
+	if err != nil {
+		return fmt.Errorf("query: %w\n%s", err, out)
+	}
+	queried := fake.TotalRequests() - before
+	before = fake.TotalRequests()
+	applied, _, out, err := b.timed(ctx, endpoint, nil, "apply", "-auto-approve", "-input=false", "-no-color",
+		"-state="+b.ws.Dir+"/query.tfstate")
+	_ = os.Remove(generated)
+	if err != nil {
+		return fmt.Errorf("apply of the generated configuration: %w\n%s", err, out)
+	}
+	fmt.Println("| scenario | requests | wall | beside |")
+	fmt.Println("|---|---|---|---|")
+	pages := (n + kpsfake.KeypairListPage - 1) / kpsfake.KeypairListPage
+	fmt.Printf("| terraform query over %d key pairs, include_resource | %d (%d list pages, %d details) | %s | plan of %d reads: %s |\n",
+		n, queried, pages, queried-pages, secs(took), n, secs(reads))
+	fmt.Printf("| apply of the generated configuration (%d imports) | %d | %s | plan of %d reads: %s |\n",
+		n, fake.TotalRequests()-before, secs(applied), n, secs(reads))
+	return nil
 }

@@ -135,6 +135,9 @@ func run(ctx context.Context, o options) error {
 		if err := b.keypairs(ctx, o); err != nil {
 			return err
 		}
+		if err := b.query(ctx, o, terraformVersion(ctx, ws)); err != nil {
+			return err
+		}
 	}
 	if !o.skipLimits {
 		if err := b.limits(ctx, o); err != nil {
