@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,7 +45,7 @@ func rotations(ctx context.Context, ws *tfrun.Workspace, fake *kpsfake.Server, e
 	env = append(env, "TF_VAR_server_id="+rotationServer, "TF_VAR_first_keypair=kp-2025")
 	secrets := []string{"demo-key-of-kp-2025", "kpsfake-private-key-of-"}
 	for i, generations := range [][]string{{"web3-2026"}, {"web3-2026", "web3-2027"}} {
-		runEnv := append(env, `TF_VAR_generations=["`+strings.Join(generations, `","`)+`"]`)
+		runEnv := append(slices.Clip(env), `TF_VAR_generations=["`+strings.Join(generations, `","`)+`"]`)
 		current := "kp-2025"
 		if i > 0 {
 			current = generations[i-1]
