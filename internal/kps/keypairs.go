@@ -88,13 +88,7 @@ func (c *Client) CreateKeypair(ctx context.Context, projectID string, r CreateKe
 	if err != nil {
 		return Keypair{}, err
 	}
-	var body struct {
-		Keypair keypairJ `json:"keypair"`
-	}
-	if err := resp.decodeJSON(&body, "the key pair JSON expected"); err != nil {
-		return Keypair{}, err
-	}
-	return body.Keypair.decode(resp)
+	return decodeKeypair(resp)
 }
 
 // Keypair reads one key pair: GET /v3/{project_id}/keypairs/{name}. One
@@ -108,13 +102,7 @@ func (c *Client) Keypair(ctx context.Context, projectID, name string) (Keypair, 
 	if err != nil {
 		return Keypair{}, err
 	}
-	var body struct {
-		Keypair keypairJ `json:"keypair"`
-	}
-	if err := resp.decodeJSON(&body, "the key pair JSON expected"); err != nil {
-		return Keypair{}, err
-	}
-	return body.Keypair.decode(resp)
+	return decodeKeypair(resp)
 }
 
 // KeypairPageSize is the page size the list asks for: limit and marker go
@@ -312,6 +300,17 @@ func (h Hosting) json() map[string]any {
 		kp["private_key"] = withFinalNewline(h.PrivateKey)
 	}
 	return kp
+}
+
+// decodeKeypair reads an answer of the shape {"keypair": {...}}.
+func decodeKeypair(resp *response) (Keypair, error) {
+	var body struct {
+		Keypair keypairJ `json:"keypair"`
+	}
+	if err := resp.decodeJSON(&body, "the key pair JSON expected"); err != nil {
+		return Keypair{}, err
+	}
+	return body.Keypair.decode(resp)
 }
 
 // keypairJ is a key pair on the wire, in any of the calls' shapes. It has

@@ -563,11 +563,16 @@ func (r *keypairResource) ImportState(ctx context.Context, req resource.ImportSt
 			return
 		}
 	}
-	m := keypairModel{Name: types.StringValue(name), ID: types.StringValue(name), ProjectID: nullIfEmpty(project)}
+	// The identity names the project the read will: the provider's when
+	// the import names none.
+	_, project, d := r.data.clientFor(ctx, nullIfEmpty(project))
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m := keypairModel{Name: types.StringValue(name), ID: types.StringValue(name), ProjectID: types.StringValue(project)}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), m.Name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), m.ID)...)
-	if project != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), m.ProjectID)...)
-	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), m.ProjectID)...)
 	resp.Diagnostics.Append(recordIdentity(ctx, resp.Identity, &m)...)
 }

@@ -133,6 +133,7 @@ func (r *keypairResource) moveFromHuawei(ctx context.Context, req resource.MoveS
 	if src.IsManaged != nil {
 		m.PrivateKeyHosted = types.BoolValue(*src.IsManaged)
 	}
+
 	if src.EncryptionType != "" {
 		hosting, d := types.ObjectValueFrom(ctx, hostingAttrTypes, hostingModel{
 			Encryption: types.StringValue(src.EncryptionType), KMSKeyID: nullIfEmpty(src.KMSKeyID), KMSKeyName: nullIfEmpty(src.KMSKeyName),
@@ -147,8 +148,11 @@ func (r *keypairResource) moveFromHuawei(ctx context.Context, req resource.MoveS
 				"them (for example, delete the state file's backups and old object versions of a remote backend). To have "+
 				"KPS keep the key, set private_key_hosting with private_key_wo.")
 	}
+	// No identity yet: Huawei's state does not say which project, and the
+	// provider is not configured while a move is planned. The refresh that
+	// follows records it, from no identity to one, which Terraform allows
+	// (a half-known identity would be an "unexpected identity change").
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
-	resp.Diagnostics.Append(recordIdentity(ctx, resp.TargetIdentity, &m)...)
 }
 
 // hostingAttrTypes are private_key_hosting's attributes.

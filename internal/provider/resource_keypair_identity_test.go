@@ -93,7 +93,7 @@ func move(t *testing.T, sourceType, sourceState string) *tfprotov6.MoveResourceS
 // writes it, moves to kps_keypair: name, scope, description, public key,
 // fingerprint and the encryption (as private_key_hosting) carry over; its
 // private key is dropped, with a warning that says so and what to do about
-// the old state's versions.
+// the old state's versions. The identity is left to the refresh after it.
 func TestMoveFromHuawei(t *testing.T) {
 	resp := move(t, "huaweicloud_kps_keypair", huaweiState)
 	var warned bool
@@ -123,9 +123,6 @@ func TestMoveFromHuawei(t *testing.T) {
 	}
 	if strings.Contains(string(raw), "huawei-state-private-key") {
 		t.Fatal("the private key was copied into the moved state")
-	}
-	if resp.TargetIdentity == nil {
-		t.Fatal("the moved state has no identity")
 	}
 }
 
