@@ -220,15 +220,14 @@ func (r Runner) failure(ctx context.Context, taskID, server string, res wait.Res
 }
 
 // Settle finds out how a task an interrupted run started has ended: it
-// reads the task, waiting while it runs, within the runner's timeout. The
+// reads the task, waiting while it runs, within the runner's timeout (the
+// wait's deadline bounds every read). The
 // run that started it was cut short (Ctrl-C, a timeout), and a replace
 // that succeeded since changed the key the server accepts: its caller
 // adopts a success rather than sending the same start again. An error is
 // a task that could not be seen to end: vanished, unreadable, timed out or
 // interrupted.
 func (r Runner) Settle(ctx context.Context, taskID string) (wait.Result, error) {
-	ctx, cancel := wait.WithTimeout(ctx, r.Waiter.Timeout)
-	defer cancel()
 	read, leave := r.taskReader(taskID)
 	defer leave()
 	return r.Waiter.Wait(ctx, read)

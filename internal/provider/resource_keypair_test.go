@@ -357,3 +357,83 @@ func TestAccKeypair_createFailsAfterTheKeyPairExists(t *testing.T) {
 		},
 	})
 }
+
+// TestAccKeypair_kmsAndAccountScope: a generated pair hosted with a KMS key,
+// visible to the whole account: KPS is asked for encryption kms with that
+// key and scope domain, and the state says account.
+func TestAccKeypair_kmsAndAccountScope(t *testing.T) {
+	api := newFakeAPI(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config: api.keypairConfig("  name = \"shared\"\n  scope = \"account\"\n  type = \"x509\"\n" +
+				"  private_key_hosting = {\n    encryption = \"kms\"\n    kms_key_id = \"kms-key-1\"\n  }"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				keypairAttr("scope", knownvalue.StringExact("account")),
+				keypairAttr("type", knownvalue.StringExact("x509")),
+			},
+			Check: func(*terraform.State) error {
+				kp, _ := api.KeypairOf(testProject, "shared")
+				if kp.Scope != "domain" || kp.Encryption != "kms" || kp.Type != "x509" || !kp.Hosted {
+					return fmt.Errorf("the stand-in holds scope %q, encryption %q, type %q", kp.Scope, kp.Encryption, kp.Type)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// TestAccKeypair_deleteRefused: KPS refuses the delete (a key pair still
+// bound, say): the error shows KPS's code and message, and the state keeps
+// the key pair, so the plan after is empty.
+func TestAccKeypair_deleteRefused(t *testing.T) {
+	api := newFakeAPI(t)
+	config := api.keypairConfig("  name = \"bound\"\n  private_key_hosting = {}")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig:   func() { api.RefuseDeletes(&kpsfake.TaskFailure{Code: "KPS.0130", Message: "The key pair is bound to servers"}) },
+				Config:      config,
+				Destroy:     true,
+				ExpectError: expectError("Cannot delete KPS key pair bound", "KPS.0130", "The key pair is bound to servers"),
+			},
+			{
+				PreConfig:        func() { api.RefuseDeletes(nil) },
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// TestAccKeypair_hostingChangedWhileHosted: a new private_key_hosting for a
+// key KPS already holds, with no new private_key_wo_version, sends nothing
+// (KPS cannot re-encrypt a key without being sent it): the state records
+// the new settings, and KPS's encryption is what it was.
+func TestAccKeypair_hostingChangedWhileHosted(t *testing.T) {
+	api := newFakeAPI(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{Config: api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}")},
+			{
+				Config: api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {\n    encryption = \"kms\"\n    kms_key_name = \"kps/ops\"\n  }"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					keypairAttr("private_key_hosting", knownvalue.ObjectPartial(map[string]knownvalue.Check{"encryption": knownvalue.StringExact("kms")})),
+					keypairAttr("private_key_hosted", knownvalue.Bool(true)),
+				},
+				Check: func(*terraform.State) error {
+					if kp, _ := api.KeypairOf(testProject, "ops"); kp.Encryption != "default" || !kp.Hosted {
+						return fmt.Errorf("KPS's encryption is %q: something was sent", kp.Encryption)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

@@ -39,6 +39,7 @@ type keypairBehaviour struct {
 	timesInMillis  bool
 	lostCreates    int
 	failedUpdates  int
+	deleteRefusal  *TaskFailure
 	maxPage        int
 	createRequests int
 	exportRequests int
@@ -80,6 +81,14 @@ func (s *Server) ExportRequests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.keypairs.exportRequests
+}
+
+// RefuseDeletes makes every delete of a key pair answer 400 with f's code
+// and message, as KPS may for a key pair still bound; nil allows them again.
+func (s *Server) RefuseDeletes(f *TaskFailure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keypairs.deleteRefusal = f
 }
 
 // CreateRequests counts the creates that reached the stand-in.
@@ -265,6 +274,9 @@ func (s *Server) keypairCall(route keypairRoute, body keypairBody, kp *Keypair) 
 		kp.Description = *body.Keypair.Description
 		return keypairAnswer{status: http.StatusOK}
 	case "delete":
+		if f := s.keypairs.deleteRefusal; f != nil {
+			return refuse(f.Code, f.Message)
+		}
 		delete(s.keypairStore, route.project+"/"+route.name)
 		return keypairAnswer{status: http.StatusNoContent}
 	case "import":
