@@ -394,7 +394,9 @@ func TestAccKeypair_deleteRefused(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
-				PreConfig:   func() { api.RefuseDeletes(&kpsfake.TaskFailure{Code: "KPS.0130", Message: "The key pair is bound to servers"}) },
+				PreConfig: func() {
+					api.RefuseDeletes(&kpsfake.TaskFailure{Code: "KPS.0130", Message: "The key pair is bound to servers"})
+				},
 				Config:      config,
 				Destroy:     true,
 				ExpectError: expectError("Cannot delete KPS key pair bound", "KPS.0130", "The key pair is bound to servers"),
