@@ -286,10 +286,7 @@ func (r *keypairResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 func (r *keypairResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan keypairModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, project, diags := r.data.clientFor(ctx, plan.ProjectID)
-	resp.Diagnostics.Append(diags...)
-	privateKey, d := r.privateKeyWO(ctx, req.Config)
-	resp.Diagnostics.Append(d...)
+	client, project, privateKey := r.inputs(ctx, req.Config, plan.ProjectID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -389,12 +386,16 @@ func madeBy(kp kps.Keypair, req kps.CreateKeypairRequest, sentAt time.Time) bool
 	return kp.PrivateKeyHosted && (kp.CreatedAt.IsZero() || !kp.CreatedAt.Before(sentAt.Add(-createAdoptWindow)))
 }
 
-// privateKeyWO is private_key_wo, read from the configuration: the only
-// place a write-only value is.
-func (r *keypairResource) privateKeyWO(ctx context.Context, config tfsdk.Config) (string, diag.Diagnostics) {
+// inputs are what Create and Update need first: the client and project,
+// and private_key_wo, read from the configuration, the only place a
+// write-only value is.
+func (r *keypairResource) inputs(ctx context.Context, config tfsdk.Config, projectOverride types.String, diags *diag.Diagnostics,
+) (client *kps.Client, project, privateKey string) {
+	client, project, d := r.data.clientFor(ctx, projectOverride)
+	diags.Append(d...)
 	var key types.String
-	diags := config.GetAttribute(ctx, path.Root("private_key_wo"), &key)
-	return key.ValueString(), diags
+	diags.Append(config.GetAttribute(ctx, path.Root("private_key_wo"), &key)...)
+	return client, project, key.ValueString()
 }
 
 // refresh sets m's computed attributes, and what KPS reports of the others,
@@ -484,10 +485,7 @@ func (r *keypairResource) Update(ctx context.Context, req resource.UpdateRequest
 	var plan, state keypairModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, project, diags := r.data.clientFor(ctx, state.ProjectID)
-	resp.Diagnostics.Append(diags...)
-	privateKey, d := r.privateKeyWO(ctx, req.Config)
-	resp.Diagnostics.Append(d...)
+	client, project, privateKey := r.inputs(ctx, req.Config, state.ProjectID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
