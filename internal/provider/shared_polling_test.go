@@ -16,21 +16,25 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 )
 
-// TestAccWaits_sharePolling: ten task waits and a server wait in one apply
+// TestAccWaits_sharePolling: nine task waits and a server wait in one apply
 // share their polling: rounds list the running tasks for all of them, and
-// each task is read by its ID about once, for its end, where ten waits
+// each task is read by its ID about once, for its end, where waits
 // polling alone read each task at every poll.
 func TestAccWaits_sharePolling(t *testing.T) {
 	api := newFakeAPI(t)
-	const n = 10
+	// Nine task waits and the server wait: ten, which Terraform's default
+	// parallelism runs at once. An eleventh would wait for a slot, and a
+	// server wait started late could find its server idle already.
+	const n = 9
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
-			// The tasks run from now: a parallel test may wait its turn for
-			// longer than they last.
+			// The tasks run from their first read or list: neither a parallel
+			// test's wait for its turn nor a slow start of the CLI on a
+			// loaded machine may let them end before the waits begin.
 			PreConfig: func() {
 				for i := range n {
-					api.AddTask(testProject, fmt.Sprintf("t%d", i), kpsfake.Task{ServerID: fmt.Sprintf("srv-%d", i), FromStart: true,
+					api.AddTask(testProject, fmt.Sprintf("t%d", i), kpsfake.Task{ServerID: fmt.Sprintf("srv-%d", i),
 						Timeline: []kpsfake.Step{{Status: "RUNNING_RESET"}, {At: 3*time.Second + time.Duration(i)*100*time.Millisecond, Status: "SUCCESS_RESET"}}})
 				}
 			},
@@ -46,7 +50,7 @@ resource "kps_server_tasks_wait" "s" {
 }
 `, n),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("kps_keypair_task_wait.w[9]", tfjsonpath.New("task_status"), knownvalue.StringExact("SUCCESS_RESET")),
+				statecheck.ExpectKnownValue(fmt.Sprintf("kps_keypair_task_wait.w[%d]", n-1), tfjsonpath.New("task_status"), knownvalue.StringExact("SUCCESS_RESET")),
 				statecheck.ExpectKnownValue("kps_server_tasks_wait.s", tfjsonpath.New("tasks"), knownvalue.ListExact([]knownvalue.Check{
 					serverTask("t0", "SUCCESS_RESET", "RESET"),
 				})),
