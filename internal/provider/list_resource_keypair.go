@@ -80,7 +80,10 @@ func (l *keypairListResource) List(ctx context.Context, req list.ListRequest, st
 	filter := keypairsDataModel{Name: m.Name, Fingerprint: m.Fingerprint, PublicKey: m.PublicKey}
 	var kept []kps.Keypair
 	for _, kp := range all {
-		if filter.keeps(kp) && (req.Limit <= 0 || int64(len(kept)) < req.Limit) {
+		if req.Limit > 0 && int64(len(kept)) >= req.Limit {
+			break
+		}
+		if filter.keeps(kp) {
 			kept = append(kept, kp)
 		}
 	}
@@ -95,8 +98,8 @@ func (l *keypairListResource) List(ctx context.Context, req list.ListRequest, st
 		for i, kp := range kept {
 			result := req.NewListResult(ctx)
 			result.DisplayName = kp.Name
-			rm := keypairModel{Name: types.StringValue(kp.Name), ProjectID: types.StringValue(project)}
-			result.Diagnostics.Append(result.Identity.Set(ctx, identityOf(&rm))...)
+			identity := keypairIdentity{Name: types.StringValue(kp.Name), ProjectID: types.StringValue(project)}
+			result.Diagnostics.Append(result.Identity.Set(ctx, &identity)...)
 			if req.IncludeResource {
 				if readErrs[i] != nil {
 					result.Diagnostics.AddError("Cannot read KPS key pair "+kp.Name, readErrs[i].Error())
