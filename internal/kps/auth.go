@@ -38,12 +38,14 @@ func (t authorizingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	return t.next.RoundTrip(attempt)
 }
 
-// masker hides the credentials' secrets in text shown to users or logs.
+// masker hides the credentials' secrets in text shown to users or logs,
+// and with them every PEM private key and every remembered line of a
+// secret (see key_lines.go).
 type masker []string
 
 func (m masker) mask(s string) string {
 	for _, secret := range m {
 		s = strings.ReplaceAll(s, secret, "***")
 	}
-	return privateKeyPattern.ReplaceAllString(s, "***")
+	return maskSecretLines(privateKeyPattern.ReplaceAllString(s, "***"))
 }

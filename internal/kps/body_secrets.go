@@ -32,7 +32,8 @@ var secretBodyFields = [][]string{
 // that is not JSON enough to find it by field.
 var privateKeyPattern = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?s:.*?)(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)`)
 
-// secretsInBody returns the secret values a JSON request body holds.
+// secretsInBody returns the secret values a JSON body holds, and remembers
+// their long lines for the rest of the process.
 func secretsInBody(body []byte) []string {
 	if len(body) == 0 {
 		return nil
@@ -45,6 +46,7 @@ func secretsInBody(body []byte) []string {
 	for _, field := range secretBodyFields {
 		if v, ok := lookup(doc, field).(string); ok && v != "" {
 			found = append(found, v)
+			rememberSecretLines(v)
 			// A PEM key has line breaks: echoed inside a JSON answer, it
 			// reads with them escaped.
 			if quoted, _ := json.Marshal(v); string(quoted[1:len(quoted)-1]) != v {

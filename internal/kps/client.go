@@ -188,18 +188,31 @@ func needs(action string) string {
 	return "the user needs the IAM permission " + action + " in this project"
 }
 
-// hints are what an error answer means for one kind of request: a 403 (which
-// permission it needs) and a 400 or 404 (what may not exist; empty where the
-// request names nothing that could be missing).
-type hints struct{ denied, notFound string }
+// hints are what an error answer means for one kind of request, and how it
+// may be sent.
+type hints struct {
+	// denied is the hint for a 403: which permission the call needs.
+	denied string
+	// notFound is the hint for a 400 or 404: what may not exist; empty where
+	// the request names nothing that could be missing.
+	notFound string
+	// repeatable marks a request that changes something and is safe to send
+	// again (a PUT, a DELETE, an export): it is retried like a read, not sent
+	// once only.
+	repeatable bool
+	// noBody marks a call whose success has no body to read (200 or 204,
+	// empty): an empty 200 is its answer, not one cut off.
+	noBody bool
+}
 
 // taskNotFoundHint is what a 400 or 404 to a read of a task may mean.
 const taskNotFoundHint = "the task may not exist in this project, or its record was purged after it ended"
 
-// send sends one request and reads its answer. A GET is retried as the
-// policy allows. A request that changes something (a POST, a DELETE) is sent
-// once only (see once.go): it is retried only where it surely did not reach
-// the API, and an error says when it may have. A body is logged with the
+// send sends one request and reads its answer. A GET, and a request the
+// hints call repeatable, is retried as the policy allows. Any other request
+// that changes something (a create, a start) is sent once only (see
+// once.go): it is retried only where it surely did not reach the API, and an
+// error says when it may have. A body is logged with the
 // secrets in it masked, and those secrets are masked in everything shown of
 // the answer too.
 func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byte, h hints) (*response, error) {
@@ -209,8 +222,11 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 	}
 	ctx, attempts := withAttemptCounter(withLogging(ctx, secrets))
 	var once *sendState
-	if method != http.MethodGet {
+	if method != http.MethodGet && !h.repeatable {
 		ctx, once = withOnceOnly(ctx)
+	}
+	if h.noBody {
+		ctx = withNoBodyExpected(ctx)
 	}
 	req, err := c.newRequest(ctx, method, u, body)
 	if err != nil {

@@ -241,3 +241,11 @@ func MayHaveActed(err error) bool {
 	var re *ResponseError
 	return errors.As(err, &re) && (re.StatusCode >= 500 || (re.StatusCode >= 200 && re.StatusCode < 300))
 }
+
+// IsBadRequest reports whether err is KPS refusing a request as asked: a
+// 400 with its error object, KPS's one documented error status. It did
+// nothing; what it refused is in the code and message.
+func IsBadRequest(err error) bool {
+	var re *ResponseError
+	return errors.As(err, &re) && re.StatusCode == http.StatusBadRequest && re.Problem == ""
+}

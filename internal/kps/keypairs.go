@@ -88,11 +88,12 @@ func (c *Client) CreateKeypair(ctx context.Context, projectID string, r CreateKe
 	if err != nil {
 		return Keypair{}, err
 	}
-	return decodeKeypair(resp)
+	return decodeKeypairNamed(resp, r.Name)
 }
 
 // Keypair reads one key pair: GET /v3/{project_id}/keypairs/{name}. One
-// that does not exist is an error for which IsGone is true.
+// that does not exist is an error for which IsGone is true; an answer
+// about another key pair is an error too.
 func (c *Client) Keypair(ctx context.Context, projectID, name string) (Keypair, error) {
 	if err := checkKeypair(projectID, name); err != nil {
 		return Keypair{}, err
@@ -102,7 +103,7 @@ func (c *Client) Keypair(ctx context.Context, projectID, name string) (Keypair, 
 	if err != nil {
 		return Keypair{}, err
 	}
-	return decodeKeypair(resp)
+	return decodeKeypairNamed(resp, name)
 }
 
 // KeypairPageSize is the page size the list asks for: limit and marker go
@@ -170,7 +171,7 @@ func (c *Client) UpdateKeypairDescription(ctx context.Context, projectID, name, 
 	}
 	resp, err := c.sendJSON(ctx, http.MethodPut, c.endpoint.JoinPath("v3", projectID, "keypairs", name),
 		map[string]any{"keypair": map[string]string{"description": description}},
-		hints{denied: keypairDenied("update"), notFound: keypairNotFoundHint})
+		hints{denied: keypairDenied("update"), notFound: keypairNotFoundHint, repeatable: true, noBody: true})
 	if err != nil {
 		return err
 	}
@@ -185,7 +186,7 @@ func (c *Client) DeleteKeypair(ctx context.Context, projectID, name string) erro
 		return err
 	}
 	resp, err := c.send(ctx, http.MethodDelete, c.endpoint.JoinPath("v3", projectID, "keypairs", name), nil,
-		hints{denied: keypairDenied("delete"), notFound: keypairNotFoundHint})
+		hints{denied: keypairDenied("delete"), notFound: keypairNotFoundHint, repeatable: true, noBody: true})
 	if err != nil {
 		return err
 	}
@@ -194,10 +195,15 @@ func (c *Client) DeleteKeypair(ctx context.Context, projectID, name string) erro
 
 // ImportPrivateKey has KPS host a key pair's private key, as h says: POST
 // /v3/{project_id}/keypairs/private-key/import. Its answer echoes the key;
-// nothing of it is kept.
+// nothing of it is kept. It replaces what KPS held, so it is safe to send
+// again. KPS takes names of at most MaxImportedKeyName characters here.
 func (c *Client) ImportPrivateKey(ctx context.Context, projectID, name, userID string, h Hosting) error {
 	if err := checkKeypair(projectID, name); err != nil {
 		return err
+	}
+	if len(name) > MaxImportedKeyName {
+		return fmt.Errorf("KPS's private-key import takes key-pair names of at most %d characters, and %s has %d",
+			MaxImportedKeyName, name, len(name))
 	}
 	kp := map[string]any{"name": name, "key_protection": h.json()}
 	if userID != "" {
@@ -205,7 +211,7 @@ func (c *Client) ImportPrivateKey(ctx context.Context, projectID, name, userID s
 	}
 	resp, err := c.sendJSON(ctx, http.MethodPost, c.endpoint.JoinPath("v3", projectID, "keypairs", "private-key", "import"),
 		map[string]any{"keypair": kp}, hints{denied: keypairDenied("importPrivateKey", "kms:cmk:createDataKey", "kms:cmk:list"),
-			notFound: keypairNotFoundHint})
+			notFound: keypairNotFoundHint, repeatable: true, noBody: true})
 	if err != nil {
 		return err
 	}
@@ -222,7 +228,7 @@ func (c *Client) ExportPrivateKey(ctx context.Context, projectID, name string) (
 	}
 	resp, err := c.sendJSON(ctx, http.MethodPost, c.endpoint.JoinPath("v3", projectID, "keypairs", "private-key", "export"),
 		map[string]any{"keypair": map[string]string{"name": name}},
-		hints{denied: keypairDenied("exportPrivateKey", "kms:cmk:decryptDataKey"), notFound: keypairNotFoundHint})
+		hints{denied: keypairDenied("exportPrivateKey", "kms:cmk:decryptDataKey"), notFound: keypairNotFoundHint, repeatable: true})
 	if err != nil {
 		return "", err
 	}
@@ -241,18 +247,19 @@ func (c *Client) ExportPrivateKey(ctx context.Context, projectID, name string) (
 }
 
 // ClearPrivateKey has KPS forget a key pair's private key: DELETE
-// /v3/{project_id}/keypairs/{name}/private-key. A 404 there is success:
-// older pages list it for a key pair that hosts none.
+// /v3/{project_id}/keypairs/{name}/private-key. A 404, or KPS's code for
+// "no private key managed", is success: there is nothing to clear.
 func (c *Client) ClearPrivateKey(ctx context.Context, projectID, name string) error {
 	if err := checkKeypair(projectID, name); err != nil {
 		return err
 	}
 	resp, err := c.send(ctx, http.MethodDelete, c.endpoint.JoinPath("v3", projectID, "keypairs", name, "private-key"), nil,
-		hints{denied: keypairDenied("clearPrivateKey"), notFound: keypairNotFoundHint})
+		hints{denied: keypairDenied("clearPrivateKey"), notFound: keypairNotFoundHint, repeatable: true, noBody: true})
 	if err != nil {
 		return err
 	}
-	if resp.status == http.StatusNotFound && !resp.apiError().IsNoSuchAPI() {
+	if e := resp.apiError(); (resp.status == http.StatusNotFound && !e.IsNoSuchAPI()) ||
+		(resp.status == http.StatusBadRequest && e.ErrorCode == CodeNoPrivateKey) {
 		return nil
 	}
 	return resp.succeeded()
@@ -263,7 +270,7 @@ func checkKeypair(projectID, name string) error {
 	if err := CheckID("project_id", projectID); err != nil {
 		return err
 	}
-	return CheckID("name", name)
+	return CheckKeypairName("name", name)
 }
 
 // sendJSON sends v as the JSON body of a request that changes something.
@@ -302,13 +309,21 @@ func (h Hosting) json() map[string]any {
 	return kp
 }
 
-// decodeKeypair reads an answer of the shape {"keypair": {...}}.
-func decodeKeypair(resp *response) (Keypair, error) {
+// decodeKeypairNamed reads an answer of the shape {"keypair": {...}} about
+// the key pair name: one without that object, or naming another key pair,
+// is an error, never an empty key pair or someone else's taken for it.
+func decodeKeypairNamed(resp *response, name string) (Keypair, error) {
 	var body struct {
-		Keypair keypairJ `json:"keypair"`
+		Keypair *keypairJ `json:"keypair"`
 	}
 	if err := resp.decodeJSON(&body, "the key pair JSON expected"); err != nil {
 		return Keypair{}, err
+	}
+	if body.Keypair == nil {
+		return Keypair{}, resp.problem("the body has no keypair object")
+	}
+	if body.Keypair.Name != "" && body.Keypair.Name != name {
+		return Keypair{}, resp.problem(fmt.Sprintf("the answer is about key pair %q, not %q", body.Keypair.Name, name))
 	}
 	return body.Keypair.decode(resp)
 }

@@ -30,9 +30,11 @@ func withLogging(ctx context.Context, secrets masker) context.Context {
 	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, LogSubsystem, secretHeaders...)
 	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, LogSubsystem, signaturePattern, privateKeyPattern)
 	ctx = tflog.SubsystemMaskMessageRegexes(ctx, LogSubsystem, signaturePattern, privateKeyPattern)
-	if len(secrets) > 0 {
-		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, secrets...)
-		ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, secrets...)
+	// The lines of every secret seen so far in the process, too: a key
+	// sent by one request may be quoted in pieces by another's answer.
+	if masks := append(secrets[:len(secrets):len(secrets)], knownSecretLines()...); len(masks) > 0 {
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, masks...)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, masks...)
 	}
 	return ctx
 }

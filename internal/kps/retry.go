@@ -42,7 +42,8 @@ func newRetryingClient(httpClient *http.Client, maxRetries int, waitMin, waitMax
 // retryPolicy retries a request that got no answer (but not one that was
 // cancelled, or failed in a way that will not pass, such as a TLS certificate
 // error), the statuses that mean "try again": 429, 500, 502, 503, 504, and a
-// 200 whose body was cut off, empty or not JSON.
+// 200 whose body was cut off, empty or not JSON (for a call whose answer has
+// a body at all).
 func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
@@ -53,7 +54,7 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 	if err != nil {
 		return transientTransportError(err), nil
 	}
-	if resp.StatusCode == http.StatusOK {
+	if resp.StatusCode == http.StatusOK && !noBodyExpected(ctx) {
 		return !bodyLooksWhole(resp), nil
 	}
 	return transientStatus(resp.StatusCode), nil

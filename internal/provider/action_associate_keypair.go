@@ -45,8 +45,8 @@ func (a *associateKeypairAction) Schema(_ context.Context, _ action.SchemaReques
 			Validators: []validator.String{idValidator()},
 		},
 		"keypair_name": schema.StringAttribute{
-			Required: true, MarkdownDescription: "The key pair to bind. " + descIDRule,
-			Validators: []validator.String{idValidator()},
+			Required: true, MarkdownDescription: "The key pair to bind. " + descKeypairName,
+			Validators: []validator.String{keypairNameValidator()},
 		},
 		"project_id": projectIDActionAttribute(),
 		"auth": actionAuthAttribute("How KPS logs in to the server now. With `auth`, the key pair replaces the one the " +

@@ -52,7 +52,7 @@ func (d *keypairDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"fingerprint and whether KPS holds its private key. No private key is ever read here.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{Required: true, MarkdownDescription: descKeypairName,
-				Validators: []validator.String{idValidator()}},
+				Validators: []validator.String{keypairNameValidator()}},
 			"project_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: descKeypairProject,
 				Validators: []validator.String{idValidator()}},
 			"id":                 computed("The key pair's name."),

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/kpsops/terraform-provider-kps/internal/keymaterial"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
@@ -59,7 +60,7 @@ func (d *keypairsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Validators: []validator.String{idValidator()}},
 			"name":        filter("name"),
 			"fingerprint": filter("fingerprint"),
-			"public_key":  filter("public key"),
+			"public_key":  schema.StringAttribute{Optional: true, MarkdownDescription: descPublicKeyFilter},
 			"id":          computed("The project ID."),
 			"keypairs": schema.ListNestedAttribute{
 				Computed:            true,
@@ -115,10 +116,12 @@ func (m keypairsDataModel) keeps(kp kps.Keypair) bool {
 	for _, f := range []struct {
 		filter types.String
 		value  string
-	}{{m.Name, kp.Name}, {m.Fingerprint, kp.Fingerprint}, {m.PublicKey, kp.PublicKey}} {
+	}{{m.Name, kp.Name}, {m.Fingerprint, kp.Fingerprint}} {
 		if !f.filter.IsNull() && f.filter.ValueString() != f.value {
 			return false
 		}
 	}
-	return true
+	// The same key in another text (a comment, a trailing newline) is the
+	// same key: file(...) and trimspace(file(...)) find the same key pairs.
+	return m.PublicKey.IsNull() || keymaterial.SameKey(m.PublicKey.ValueString(), kp.PublicKey)
 }

@@ -2,12 +2,15 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
 var (
@@ -47,7 +50,7 @@ func (e *keypairPrivateKeyEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				Required: true, MarkdownDescription: "The key pair whose private key KPS hosts. " + descKeypairName,
-				Validators: []validator.String{idValidator()},
+				Validators: []validator.String{keypairNameValidator()},
 			},
 			"project_id": schema.StringAttribute{
 				Optional: true, Computed: true, MarkdownDescription: descKeypairProject,
@@ -78,9 +81,9 @@ func (e *keypairPrivateKeyEphemeral) Open(ctx context.Context, req ephemeral.Ope
 		kp, readErr := client.Keypair(ctx, project, name)
 		if readErr == nil && !kp.PrivateKeyHosted {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "KPS does not host the private key of "+name,
-				"Key pair "+name+" exists, but KPS holds no private key for it, so there is none to export: "+err.Error()+
-					". private_key_hosting on its kps_keypair makes KPS keep it (with private_key_wo for a public key "+
-					"imported), or give the key from where it is kept.")
+				"Key pair "+name+" exists, but KPS holds no private key for it, so there is none to export ("+
+					withoutNotFoundHint(err)+"). private_key_hosting on its kps_keypair makes KPS keep it (with "+
+					"private_key_wo for a public key imported), or give the key from where it is kept.")
 			return
 		}
 		resp.Diagnostics.AddError("Cannot export the private key of KPS key pair "+name, err.Error())
@@ -93,4 +96,17 @@ func (e *keypairPrivateKeyEphemeral) Open(ctx context.Context, req ephemeral.Ope
 	}
 	m.ProjectID, m.PrivateKey, m.Fingerprint = types.StringValue(project), types.StringValue(key), types.StringValue(kp.Fingerprint)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+}
+
+// withoutNotFoundHint is err's text without the hint that what was asked
+// for may not exist: said of a key pair just read, it would contradict
+// what the error says.
+func withoutNotFoundHint(err error) string {
+	var re *kps.ResponseError
+	if !errors.As(err, &re) {
+		return err.Error()
+	}
+	plain := *re
+	plain.NotFoundHint = ""
+	return plain.Error()
 }

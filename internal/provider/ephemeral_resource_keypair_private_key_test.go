@@ -124,10 +124,12 @@ func TestAccKeypairPrivateKey_unknownName(t *testing.T) {
 resource "kps_keypair" "cur" {
   name                = "kp-cur"
   private_key_hosting = {}
+  deletion_protection = false
 }
 resource "kps_keypair" "next" {
   name                = "kp-next"
   private_key_hosting = {}
+  deletion_protection = false
 }
 ephemeral "kps_keypair_private_key" "cur" {
   name = kps_keypair.cur.id # unknown until kp-cur is created

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -28,17 +27,6 @@ func scopeToWire(s string) string {
 	return s
 }
 
-// samePublicKey reports whether two OpenSSH public keys are the same key:
-// KPS may give back an imported key with other white space, or without its
-// trailing comment. The key type and its base64 body decide.
-func samePublicKey(a, b string) bool {
-	fa, fb := strings.Fields(a), strings.Fields(b)
-	if len(fa) < 2 || len(fb) < 2 {
-		return strings.TrimSpace(a) == strings.TrimSpace(b)
-	}
-	return fa[0] == fb[0] && fa[1] == fb[1]
-}
-
 // nullIfEmpty is s, or null when KPS (or a moved state) left it empty.
 func nullIfEmpty(s string) types.String {
 	if s == "" {
@@ -56,11 +44,13 @@ func createdAt(kp kps.Keypair) types.String {
 }
 
 const (
-	descKeypairProject = "The IAM project of the key pairs. Defaults to the provider's `project_id`. " + descIDRule
-	descKeypairName    = "The key pair's name: 1 to 64 characters of letters, digits, `-` and `_`."
-	descFingerprint    = "The public key's fingerprint, as KPS reports it."
-	descHosted         = "Whether KPS holds the private key (hosting, `is_key_protection`)."
-	descFrozen         = "Whether KPS has frozen the key pair (`frozen_state` other than 0)."
-	descScope          = "`user` (the key pair belongs to one IAM user) or `account` (every user of the account sees it; " +
+	descKeypairProject  = "The IAM project of the key pairs. Defaults to the provider's `project_id`. " + descIDRule
+	descKeypairName     = "The key pair's name: 1 to 255 characters of letters, digits, `-` and `_`."
+	descFingerprint     = "The public key's fingerprint, as KPS reports it."
+	descHosted          = "Whether KPS holds the private key (hosting, `is_key_protection`)."
+	descFrozen          = "Whether KPS has frozen the key pair (`frozen_state` other than 0)."
+	descPublicKeyFilter = "Keep only the key pairs that hold this public key: the same key in another text (another " +
+		"comment, white space, a trailing newline, the OpenSSH line of an RFC 4716 block) matches."
+	descScope = "`user` (the key pair belongs to one IAM user) or `account` (every user of the account sees it; " +
 		"KPS calls it `domain`)."
 )

@@ -52,7 +52,7 @@ func (l *keypairListResource) ListResourceConfigSchema(_ context.Context, _ list
 				Validators: []validator.String{idValidator()}},
 			"name":        filter("name"),
 			"fingerprint": filter("fingerprint"),
-			"public_key":  filter("public key"),
+			"public_key":  schema.StringAttribute{Optional: true, MarkdownDescription: descPublicKeyFilter},
 		},
 	}
 }
@@ -144,7 +144,9 @@ func listedResource(project string, kp kps.Keypair) *keypairModel {
 		PrivateKeyHosting: types.ObjectNull(hostingAttrTypes), PrivateKeyWO: types.StringNull(),
 		PrivateKeyWOVersion: types.Int64Null(), Description: types.StringNull(), PublicKey: types.StringNull(),
 	}
-	(&keypairResource{}).refresh(m, kp)
+	refreshKeypair(m, kp)
 	settleUnknown(m)
+	// As the refresh after an import sets it: the default.
+	m.DeletionProtection = types.BoolValue(kp.PrivateKeyHosted)
 	return m
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -20,7 +19,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/kpsops/terraform-provider-kps/internal/keymaterial"
+	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
@@ -58,6 +60,7 @@ type keypairModel struct {
 	Frozen              types.Bool   `tfsdk:"frozen"`
 	CreatedAt           types.String `tfsdk:"created_at"`
 	ProjectID           types.String `tfsdk:"project_id"`
+	DeletionProtection  types.Bool   `tfsdk:"deletion_protection"`
 }
 
 // hostingModel is private_key_hosting.
@@ -79,13 +82,14 @@ func (r *keypairResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"the pair and keeps the private key, encrypted (`private_key_hosting`), or you import a public key and, " +
 			"optionally, have KPS keep its private key too, sent write-only (`private_key_wo`). No private key is ever " +
 			"in the state, the plan, a file or a log line; a run that needs one fetches it as an ephemeral value.\n\n" +
-			"A create is sent once only: when its answer is lost, the key pair is read by name and adopted before anything " +
-			"is sent again. A key pair deleted elsewhere is planned as a create, with a warning; a delete of one already " +
-			"gone succeeds. Import with `terraform import kps_keypair.x <name>` or `<project_id>/<name>`.",
+			"A create is sent once only: when its answer is lost, the key pair is read by name and adopted only when it is " +
+			"the one this create made. A key pair deleted elsewhere is planned as a create, with a warning; a delete of one " +
+			"already gone succeeds. While KPS holds the private key, `deletion_protection` refuses, at plan time, any plan " +
+			"that would delete the key pair. Import with `terraform import kps_keypair.x <name>` or `<project_id>/<name>`.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				Required: true, MarkdownDescription: descKeypairName + " Changing it forces a new key pair.",
-				Validators: []validator.String{idValidator()}, PlanModifiers: replace,
+				Validators: []validator.String{keypairNameValidator()}, PlanModifiers: replace,
 			},
 			"type": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("ssh"),
@@ -103,23 +107,29 @@ func (r *keypairResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"description": schema.StringAttribute{
-				Optional: true, MarkdownDescription: "A description; updated in place.",
+				Optional: true, MarkdownDescription: "A description, at most 255 characters; updated in place.",
 				Validators: []validator.String{stringvalidator.LengthAtMost(255)},
 			},
 			"public_key": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "The public key to import, in OpenSSH form. When not set, KPS generates the pair and this is " +
-					"the public key it made (the private key is then only hosted: set `private_key_hosting`). KPS may give an " +
-					"imported key back with other white space or without its comment: that is no change. Changing it forces a " +
-					"new key pair.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "The public key to import: an OpenSSH line or an RFC 4716 block for `type = \"ssh\"`, a PEM " +
+					"block for `x509`; never a private key (refused at plan time, and shown nowhere). When not set, KPS " +
+					"generates the pair and this is the public key it made (the private key is then only hosted: set " +
+					"`private_key_hosting`). The same key in another text (another comment or white space, or the OpenSSH " +
+					"line of an RFC 4716 block) is no change: KPS may give an imported key back without its comment. Changing " +
+					"it to another key forces a new key pair.",
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(), sameKeyKeepsState{}, stringplanmodifier.RequiresReplace(),
+				},
 			},
 			"private_key_hosting": schema.SingleNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "KPS keeps the private key, encrypted. Set it to `{}` for KPS's own encryption. Removing it " +
-					"has KPS forget the private key (for a generated pair, its only copy). KPS does not say how a key it holds " +
-					"is encrypted: this is what the configuration last applied, and changing it without a new " +
-					"`private_key_wo_version` changes nothing in KPS.",
+					"has KPS forget the private key (for a generated pair, its only copy; the configuration needs nothing else: " +
+					"the public key KPS made stays in state). KPS does not say how a key it holds is encrypted: this is what " +
+					"the configuration last applied, and changing it without a new `private_key_wo_version` changes nothing in " +
+					"KPS. Set on a key pair whose private key KPS does not hold, without a new `private_key_wo_version`, it " +
+					"is an error at plan time.",
 				Attributes: map[string]schema.Attribute{
 					"encryption": schema.StringAttribute{
 						Optional: true, Computed: true, Default: stringdefault.StaticString("default"),
@@ -132,8 +142,10 @@ func (r *keypairResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 			"private_key_wo": schema.StringAttribute{
 				Optional: true, Sensitive: true, WriteOnly: true,
-				MarkdownDescription: "A private key for KPS to host: the one matching `public_key`. Write-only (Terraform 1.11 and " +
-					"newer): sent to KPS, never stored in the plan or state. Needs `private_key_hosting`.",
+				MarkdownDescription: "A private key for KPS to host: an unencrypted PEM or OpenSSH private key whose public key is " +
+					"`public_key` (both checked at plan time when known). Write-only (Terraform 1.11 and newer): sent to KPS, " +
+					"never stored in the plan or state. Needs `private_key_hosting`. A new one on a key pair whose name is longer " +
+					"than 64 characters is refused: KPS's private-key import takes no longer names.",
 			},
 			"private_key_wo_version": schema.Int64Attribute{
 				Optional: true,
@@ -159,124 +171,22 @@ func (r *keypairResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Validators:    []validator.String{idValidator()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
+			"deletion_protection": schema.BoolAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "When true, a plan that would delete the key pair (`terraform destroy`, a replacement, its " +
+					"removal from the configuration) fails at plan time, naming it and saying how to proceed. When not set: " +
+					"true while KPS holds the private key (then KPS holds the only copy, and deleting it would leave every " +
+					"server bound to it accepting a key nobody has), false otherwise. To delete a protected key pair, set " +
+					"`deletion_protection = false` and apply that first. Terraform-side only: nothing is sent to KPS.",
+			},
 		},
 	}
-}
-
-// ValidateConfig stops, at plan time, what KPS would refuse or what would
-// lose a private key; nothing is sent.
-func (r *keypairResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m keypairModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || m.PublicKey.IsUnknown() || m.PrivateKeyHosting.IsUnknown() || m.PrivateKeyWO.IsUnknown() {
-		return
-	}
-	hosting, publicKey, privateKey := !m.PrivateKeyHosting.IsNull(), !m.PublicKey.IsNull(), !m.PrivateKeyWO.IsNull()
-	switch {
-	case !publicKey && !hosting:
-		resp.Diagnostics.AddAttributeError(path.Root("private_key_hosting"), "A generated key pair needs private_key_hosting",
-			"Without public_key, KPS generates the key pair, and its private key would be kept by nobody. Set "+
-				"private_key_hosting (private_key_hosting = {} for KPS's own encryption), or give public_key (for "+
-				"example from ephemeral \"tls_private_key\") to import a key pair whose private key you keep.")
-	case privateKey && !hosting:
-		resp.Diagnostics.AddAttributeError(path.Root("private_key_wo"), "private_key_wo needs private_key_hosting",
-			"private_key_wo is sent for KPS to host, encrypted: set private_key_hosting too.")
-	case privateKey && !publicKey:
-		resp.Diagnostics.AddAttributeError(path.Root("private_key_wo"), "private_key_wo needs public_key",
-			"Without public_key KPS generates the key pair and its private key itself: set public_key to the key "+
-				"matching private_key_wo, or remove private_key_wo.")
-	}
-	if hosting {
-		var h hostingModel
-		resp.Diagnostics.Append(m.PrivateKeyHosting.As(ctx, &h, basetypes.ObjectAsOptions{})...)
-		resp.Diagnostics.Append(h.check()...)
-	}
-}
-
-// checkCreate refuses, at plan time, to create an imported public key with
-// private_key_hosting but no private_key_wo: KPS would have nothing to host,
-// and refuses that create (KPS.0002). For a key pair that exists (imported,
-// or moved from Huawei's provider) and whose key KPS already holds, the same
-// configuration is right, so this is checked for creates only.
-func checkCreate(ctx context.Context, config tfsdk.Config) diag.Diagnostics {
-	var m keypairModel
-	diags := config.Get(ctx, &m)
-	if diags.HasError() || m.PublicKey.IsUnknown() || m.PrivateKeyHosting.IsUnknown() || m.PrivateKeyWO.IsUnknown() {
-		return diags
-	}
-	if !m.PublicKey.IsNull() && !m.PrivateKeyHosting.IsNull() && m.PrivateKeyWO.IsNull() {
-		diags.AddAttributeError(path.Root("private_key_hosting"), "private_key_hosting needs private_key_wo here",
-			"With public_key imported, KPS has no private key to host unless it is sent: set private_key_wo (and "+
-				"private_key_wo_version), or remove private_key_hosting. KPS refuses this create with KPS.0002.")
-	}
-	return diags
-}
-
-// check refuses a KMS encryption without exactly one key, and a key without
-// KMS encryption.
-func (h hostingModel) check() diag.Diagnostics {
-	var diags diag.Diagnostics
-	if h.Encryption.IsUnknown() || h.KMSKeyID.IsUnknown() || h.KMSKeyName.IsUnknown() {
-		return diags
-	}
-	at := path.Root("private_key_hosting")
-	kms := h.Encryption.ValueString() == "kms"
-	keys := 0
-	for _, k := range []types.String{h.KMSKeyID, h.KMSKeyName} {
-		if !k.IsNull() {
-			keys++
-		}
-	}
-	switch {
-	case kms && keys != 1:
-		diags.AddAttributeError(at, "KMS encryption needs exactly one KMS key",
-			fmt.Sprintf("With encryption = \"kms\", set exactly one of kms_key_id and kms_key_name (%d set).", keys))
-	case !kms && keys > 0:
-		diags.AddAttributeError(at, "A KMS key without KMS encryption",
-			"kms_key_id and kms_key_name go with encryption = \"kms\"; with KPS's own encryption they would be ignored.")
-	}
-	return diags
 }
 
 // sent is the hosting to send, with the private key given.
 func (h hostingModel) sent(privateKey string) kps.Hosting {
 	return kps.Hosting{PrivateKey: privateKey, Encryption: h.Encryption.ValueString(),
 		KMSKeyID: h.KMSKeyID.ValueString(), KMSKeyName: h.KMSKeyName.ValueString()}
-}
-
-// ModifyPlan refuses a create KPS would refuse, and warns where an update
-// would change less, or more, than it looks: KPS cannot re-encrypt a key it
-// holds without being sent it, and removing private_key_hosting has KPS
-// forget the key.
-func (r *keypairResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	if req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(checkCreate(ctx, req.Config)...)
-		return
-	}
-	var plan, state keypairModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	sending := !plan.PrivateKeyWOVersion.Equal(state.PrivateKeyWOVersion) || plan.PrivateKeyWOVersion.IsUnknown()
-	switch {
-	case plan.PrivateKeyHosting.IsNull() && !state.PrivateKeyHosting.IsNull():
-		resp.Diagnostics.AddAttributeWarning(path.Root("private_key_hosting"), "KPS will no longer hold the private key",
-			"Removing private_key_hosting has KPS forget the private key of "+state.Name.ValueString()+". For a key pair "+
-				"KPS generated, that is the only copy: no one will be able to log in with it again.")
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("private_key_hosted"), types.BoolUnknown())...)
-	case !plan.PrivateKeyHosting.Equal(state.PrivateKeyHosting) && state.PrivateKeyHosted.ValueBool() && !sending:
-		resp.Diagnostics.AddAttributeWarning(path.Root("private_key_hosting"), "Nothing changes in KPS",
-			"KPS already holds the private key of "+state.Name.ValueString()+" and cannot re-encrypt it without being sent "+
-				"the key: the new private_key_hosting is recorded, and takes effect when a new private_key_wo_version "+
-				"sends the key again.")
-	case sending || !plan.PrivateKeyHosting.Equal(state.PrivateKeyHosting):
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("private_key_hosted"), types.BoolUnknown())...)
-	}
 }
 
 // Create creates the key pair, then sets its description (the create call
@@ -303,17 +213,21 @@ func (r *keypairResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	created, err := createOnce(ctx, client, project, create)
+	created, err := keypairops.CreateKeypair(ctx, client, project, create, time.Now)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot create KPS key pair "+create.Name, err.Error())
+		resp.Diagnostics.AddError("Cannot create KPS key pair "+create.Name, createErrorDetail(project, create.Name, err))
 		return
+	}
+	if created.Adopted {
+		tflog.Info(ctx, "The create's answer was lost; the key pair it made was found by name and adopted",
+			map[string]any{"name": create.Name})
 	}
 	plan.ProjectID = types.StringValue(project)
 	plan.ID = plan.Name
 	// The create's answer has no description (the call takes none): the
 	// planned one is what the PUT below sets.
 	description := plan.Description
-	r.refresh(&plan, created)
+	refreshKeypair(&plan, created.Keypair)
 	plan.Description = description
 	if !plan.Description.IsNull() {
 		if err := client.UpdateKeypairDescription(ctx, project, create.Name, plan.Description.ValueString()); err != nil {
@@ -326,64 +240,13 @@ func (r *keypairResource) Create(ctx context.Context, req resource.CreateRequest
 			resp.Diagnostics.AddError("KPS key pair "+create.Name+" was created, but could not be read back",
 				err.Error()+". The key pair is saved to state, tainted: the next apply replaces it.")
 		} else {
-			r.refresh(&plan, kp)
+			refreshKeypair(&plan, kp)
 		}
 	}
 	settleUnknown(&plan)
+	resp.Diagnostics.Append(settleProtection(ctx, req.Config, &plan, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(recordIdentity(ctx, resp.Identity, &plan)...)
-}
-
-// createSends is how many times one create is sent at most.
-const createSends = 3
-
-// createAdoptWindow is how long before a lost create a generated key pair
-// may have been made and still be taken for the one it made.
-const createAdoptWindow = time.Minute
-
-// createOnce sends the create once only. After an answer that may hide a
-// created key pair, it reads the key pair by name: one there with the
-// public key sent (an import), or hosted and created within a minute of
-// the request (a generated pair), is this create's, and adopted; none there
-// is sent again, at most createSends times in all; another of that name is
-// an error that says how to import it. A 400 saying the name is taken is
-// the same error.
-func createOnce(ctx context.Context, client *kps.Client, project string, req kps.CreateKeypairRequest) (kps.Keypair, error) {
-	for sends := 1; ; sends++ {
-		sentAt := time.Now()
-		created, err := client.CreateKeypair(ctx, project, req)
-		if err == nil {
-			return created, nil
-		}
-		var re *kps.ResponseError
-		refused := errors.As(err, &re) && re.StatusCode == 400
-		if ctx.Err() != nil || (!kps.MayHaveActed(err) && !refused) {
-			return kps.Keypair{}, err
-		}
-		existing, readErr := client.Keypair(ctx, project, req.Name)
-		switch {
-		case readErr != nil && kps.IsGone(readErr) && !refused && sends < createSends:
-			continue // the lost create made nothing: send it again
-		case readErr != nil && kps.IsGone(readErr):
-			return kps.Keypair{}, err
-		case readErr != nil:
-			return kps.Keypair{}, fmt.Errorf("%w; the request may have reached KPS, and reading key pair %s, which would "+
-				"show whether it made it, failed: %w", err, req.Name, readErr)
-		case !refused && madeBy(existing, req, sentAt):
-			return existing, nil
-		}
-		return kps.Keypair{}, fmt.Errorf("a key pair named %s already exists in project %s (%w). To manage it here, import "+
-			"it: terraform import <address> %s/%s, or an import block; or choose another name", req.Name, project, err,
-			project, req.Name)
-	}
-}
-
-// madeBy reports whether kp is the key pair that req, sent at sentAt, made.
-func madeBy(kp kps.Keypair, req kps.CreateKeypairRequest, sentAt time.Time) bool {
-	if req.PublicKey != "" {
-		return samePublicKey(kp.PublicKey, req.PublicKey)
-	}
-	return kp.PrivateKeyHosted && (kp.CreatedAt.IsZero() || !kp.CreatedAt.Before(sentAt.Add(-createAdoptWindow)))
 }
 
 // inputs are what Create and Update need first: the client and project,
@@ -398,10 +261,10 @@ func (r *keypairResource) inputs(ctx context.Context, config tfsdk.Config, proje
 	return client, project, key.ValueString()
 }
 
-// refresh sets m's computed attributes, and what KPS reports of the others,
-// from kp. public_key keeps the configured text when KPS's differs from it
-// only in white space or comment.
-func (r *keypairResource) refresh(m *keypairModel, kp kps.Keypair) {
+// refreshKeypair sets m's computed attributes, and what KPS reports of the
+// others, from kp. public_key keeps the text in m when KPS's is the same
+// key in another text.
+func refreshKeypair(m *keypairModel, kp kps.Keypair) {
 	if kp.Type != "" {
 		m.Type = types.StringValue(kp.Type)
 	}
@@ -411,7 +274,7 @@ func (r *keypairResource) refresh(m *keypairModel, kp kps.Keypair) {
 	if kp.UserID != "" {
 		m.UserID = types.StringValue(kp.UserID)
 	}
-	if kp.PublicKey != "" && (m.PublicKey.IsNull() || m.PublicKey.IsUnknown() || !samePublicKey(kp.PublicKey, m.PublicKey.ValueString())) {
+	if kp.PublicKey != "" && (m.PublicKey.IsNull() || m.PublicKey.IsUnknown() || !keymaterial.SameKey(kp.PublicKey, m.PublicKey.ValueString())) {
 		m.PublicKey = types.StringValue(kp.PublicKey)
 	}
 	if kp.Description != "" || !m.Description.IsNull() {
@@ -469,18 +332,32 @@ func (r *keypairResource) Read(ctx context.Context, req resource.ReadRequest, re
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot read KPS key pair "+m.Name.ValueString(), err.Error())
 		return
+	case replacedElsewhere(m, kp):
+		// Not the key pair this state made or adopted: deleting or
+		// replacing it would delete someone else's key. Forgotten, so that
+		// the next plan's create says whose it is and how to import it.
+		m.ProjectID = types.StringValue(project)
+		resp.Diagnostics.Append(recordIdentity(ctx, resp.Identity, &m)...)
+		resp.Diagnostics.AddWarning("KPS key pair "+m.Name.ValueString()+" now holds another key",
+			"The key pair of that name in KPS (made "+madeWhen(kp)+") holds another public key than the one in state: it "+
+				"was deleted and made again outside Terraform. It is removed from state and left as it is in KPS; the next "+
+				"plan creates the key pair anew, and that create fails while the name is taken. Import the key pair that "+
+				"holds it to manage it here, or choose another name.")
+		resp.State.RemoveResource(ctx)
+		return
 	}
 	m.ProjectID = types.StringValue(project)
 	m.ID = m.Name
-	r.refresh(&m, kp)
+	refreshKeypair(&m, kp)
+	resp.Diagnostics.Append(refreshProtection(ctx, req.Private, resp.Private, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	resp.Diagnostics.Append(recordIdentity(ctx, resp.Identity, &m)...)
 }
 
 // Update sets the description, sends the private key again for a new
-// private_key_wo_version (or when hosting is asked of a key pair whose key
-// KPS does not hold), and has KPS forget it when private_key_hosting is
-// removed; everything else forces a new key pair.
+// private_key_wo_version, and has KPS forget it when private_key_hosting is
+// removed; everything else forces a new key pair (ModifyPlan refuses
+// hosting asked of a key KPS does not hold, with no key sent).
 func (r *keypairResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state keypairModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -508,8 +385,7 @@ func (r *keypairResource) Update(ctx context.Context, req resource.UpdateRequest
 			resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
 			return
 		}
-	case !plan.PrivateKeyHosting.IsNull() && privateKey != "" &&
-		(!plan.PrivateKeyWOVersion.Equal(state.PrivateKeyWOVersion) || !state.PrivateKeyHosted.ValueBool()):
+	case !plan.PrivateKeyHosting.IsNull() && privateKey != "" && !plan.PrivateKeyWOVersion.Equal(state.PrivateKeyWOVersion):
 		var h hostingModel
 		resp.Diagnostics.Append(plan.PrivateKeyHosting.As(ctx, &h, basetypes.ObjectAsOptions{})...)
 		if err := client.ImportPrivateKey(ctx, project, name, state.UserID.ValueString(), h.sent(privateKey)); err != nil {
@@ -519,14 +395,17 @@ func (r *keypairResource) Update(ctx context.Context, req resource.UpdateRequest
 		}
 	}
 	saved.PrivateKeyHosting, saved.PrivateKeyWOVersion = plan.PrivateKeyHosting, plan.PrivateKeyWOVersion
+	saved.DeletionProtection = plan.DeletionProtection
 	kp, err := client.Keypair(ctx, project, name)
 	if err != nil {
 		resp.Diagnostics.AddError("KPS key pair "+name+" was updated, but could not be read back", err.Error())
 		saved.PrivateKeyHosted = types.BoolNull()
+		resp.Diagnostics.Append(settleProtection(ctx, req.Config, &saved, resp.Private)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
 		return
 	}
-	r.refresh(&saved, kp)
+	refreshKeypair(&saved, kp)
+	resp.Diagnostics.Append(settleProtection(ctx, req.Config, &saved, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
 	resp.Diagnostics.Append(recordIdentity(ctx, resp.Identity, &saved)...)
 }
@@ -555,7 +434,11 @@ func (r *keypairResource) ImportState(ctx context.Context, req resource.ImportSt
 		if v == "" && attribute == "project_id" {
 			continue
 		}
-		if err := kps.CheckID(attribute, v); err != nil {
+		check := kps.CheckID
+		if attribute == "name" {
+			check = kps.CheckKeypairName
+		}
+		if err := check(attribute, v); err != nil {
 			resp.Diagnostics.AddError("Invalid import ID", "Use <name> or <project_id>/<name>, or an identity "+
 				"{ name = ..., project_id = ... }: "+err.Error())
 			return
@@ -573,4 +456,42 @@ func (r *keypairResource) ImportState(ctx context.Context, req resource.ImportSt
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), m.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), m.ProjectID)...)
 	resp.Diagnostics.Append(recordIdentity(ctx, resp.Identity, &m)...)
+	// Unset in the configuration until it says otherwise: the refresh
+	// after the import gives deletion_protection its default.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateProtectionDefault, []byte("true"))...)
+}
+
+// createErrorDetail words a create that failed: for a name taken by a key
+// pair this create did not make, whose it is and how to import it. The
+// provider is not told the resource's address; Terraform shows it with the
+// error ("with kps_keypair.NAME").
+func createErrorDetail(project, name string, err error) string {
+	var exists *keypairops.KeypairExistsError
+	if !errors.As(err, &exists) {
+		return err.Error()
+	}
+	id := project + "/" + name
+	return exists.Error() + ". To manage it with this resource, import it: terraform import ADDRESS " + id + ", where " +
+		"ADDRESS is this resource's address, shown with this error after \"with\" (or an import block with id = \"" + id +
+		"\"); or choose another name."
+}
+
+// replacedElsewhere reports whether kp, read by the name in m, holds
+// another key than the one m holds: the key pair m made was deleted, and
+// another made under its name.
+func replacedElsewhere(m keypairModel, kp kps.Keypair) bool {
+	return !m.PublicKey.IsNull() && !m.PublicKey.IsUnknown() && m.PublicKey.ValueString() != "" && kp.PublicKey != "" &&
+		!keymaterial.SameKey(m.PublicKey.ValueString(), kp.PublicKey)
+}
+
+// madeWhen says when KPS made kp, and by whom, for a warning.
+func madeWhen(kp kps.Keypair) string {
+	when := "at a time KPS does not say"
+	if !kp.CreatedAt.IsZero() {
+		when = "at " + kp.CreatedAt.UTC().Format(time.RFC3339)
+	}
+	if kp.UserID != "" {
+		when += " by user " + kp.UserID
+	}
+	return when
 }

@@ -86,8 +86,8 @@ func (r *keypairAssociationResource) Schema(ctx context.Context, _ resource.Sche
 		"server_id": serverIDAttribute("The ECS server to bind the key pair to."),
 		"keypair_name": schema.StringAttribute{
 			Required:            true,
-			MarkdownDescription: "The key pair to bind. " + descIDRule + " Changing it starts a new task, in place.",
-			Validators:          []validator.String{idValidator()},
+			MarkdownDescription: "The key pair to bind. " + descKeypairName + " Changing it starts a new task, in place.",
+			Validators:          []validator.String{keypairNameValidator()},
 		},
 		"project_id": startProjectIDAttribute(),
 		"auth": authAttribute("How KPS logs in to the server now. With `auth`, the key pair replaces the one "+

@@ -560,12 +560,12 @@ func TestAccKeypairNameChecked(t *testing.T) {
 			{
 				Config:      api.associationConfig("../kp", ""),
 				PlanOnly:    true,
-				ExpectError: expectError("Attribute keypair_name must be 1 to 64 characters"),
+				ExpectError: expectError("Attribute keypair_name must be 1 to 255 characters"),
 			},
 			{
 				Config:      api.associationConfig("kp new", ""),
 				PlanOnly:    true,
-				ExpectError: expectError("Attribute keypair_name must be 1 to 64 characters"),
+				ExpectError: expectError("Attribute keypair_name must be 1 to 255 characters"),
 			},
 		},
 	})

@@ -115,9 +115,9 @@ func (r *keypairResource) moveFromHuawei(ctx context.Context, req resource.MoveS
 		return
 	}
 	var src huaweiKeypairState
-	if err := json.Unmarshal(req.SourceRawState.JSON, &src); err != nil || kps.CheckID("name", src.Name) != nil {
+	if err := json.Unmarshal(req.SourceRawState.JSON, &src); err != nil || kps.CheckKeypairName("name", src.Name) != nil {
 		resp.Diagnostics.AddError("Cannot move "+huaweiKeypairType+" to kps_keypair",
-			"Its state could not be read as Huawei's provider writes it (a name of 1 to 64 letters, digits, - and _).")
+			"Its state could not be read as Huawei's provider writes it (a name of 1 to 255 letters, digits, - and _).")
 		return
 	}
 	m := keypairModel{
@@ -129,6 +129,8 @@ func (r *keypairResource) moveFromHuawei(ctx context.Context, req resource.MoveS
 		PrivateKeyHosting: types.ObjectNull(hostingAttrTypes), PrivateKeyWO: types.StringNull(),
 		PrivateKeyWOVersion: types.Int64Null(), Frozen: types.BoolNull(), CreatedAt: types.StringNull(),
 		ProjectID: types.StringNull(), PrivateKeyHosted: types.BoolNull(),
+		// Its default, set by the refresh that follows the move.
+		DeletionProtection: types.BoolNull(),
 	}
 	if src.IsManaged != nil {
 		m.PrivateKeyHosted = types.BoolValue(*src.IsManaged)

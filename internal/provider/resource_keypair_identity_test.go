@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/testkeys"
 )
 
 // TestAccKeypair_importByIdentity: a key pair's identity {name,
@@ -52,7 +53,7 @@ func TestAccKeypair_importByIdentity(t *testing.T) {
 // a create, not an error about a missing identity.
 func TestAccKeypair_driftWithoutIdentity(t *testing.T) {
 	api := newFakeAPI(t)
-	config := api.keypairConfig("  name = \"gone\"\n  private_key_hosting = {}")
+	config := api.keypairConfig("  name = \"gone\"\n  private_key_hosting = {}" + unprotected)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
@@ -142,18 +143,19 @@ func TestMoveFromAnotherTypeRefused(t *testing.T) {
 func TestAccKeypair_movedFromHuawei(t *testing.T) {
 	api := newFakeAPI(t)
 	api.AddKeypair(testProject, "ops-2024", kpsfake.Keypair{Hosted: true, PrivateKey: importedPrivateKey,
-		PublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIhuawei ops", Description: "made by Huawei's provider"})
+		PublicKey: testkeys.Other.AuthorizedKey, Description: "made by Huawei's provider"})
 	source := api.providerConfig() + `
 resource "huaweicloud_kps_keypair" "ops" {
   name            = "ops-2024"
   scope           = "user"
   encryption_type = "default"
   description     = "made by Huawei's provider"
-  public_key      = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIhuawei ops"
+  public_key      = "` + testkeys.Other.AuthorizedKey + `"
   private_key     = "-----BEGIN OPENSSH PRIVATE KEY-----\nhuawei-state-private-key\n-----END OPENSSH PRIVATE KEY-----\n"
 }
 `
-	target := api.providerConfig() + `
+	target := func(protection string) string {
+		return api.providerConfig() + `
 moved {
   from = huaweicloud_kps_keypair.ops
   to   = kps_keypair.ops
@@ -161,25 +163,31 @@ moved {
 resource "kps_keypair" "ops" {
   name                = "ops-2024"
   description         = "made by Huawei's provider"
-  public_key          = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIhuawei ops"
-  private_key_hosting = {}
+  public_key          = "` + testkeys.Other.AuthorizedKeyNoComment + `"
+  private_key_hosting = {}` + protection + `
 }
 `
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: huaweiStandInFactories(),
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		Steps: []resource.TestStep{
 			{Config: source},
 			{
-				Config: target,
+				// The configuration gives the key without its comment: the
+				// same key, so nothing to do.
+				Config: target(""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("kps_keypair.ops", plancheck.ResourceActionNoop),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					keypairAttrOf("kps_keypair.ops", "private_key_hosted", knownvalue.Bool(true)),
+					keypairAttrOf("kps_keypair.ops", "deletion_protection", knownvalue.Bool(true)),
 					stateDoesNotContain("the moved private key", "huawei-state-private-key"),
 				},
 			},
+			// So that the test's destroy may delete it.
+			{Config: target(unprotected)},
 		},
 	})
 	if n := api.CreateRequests(); n != 0 {

@@ -17,16 +17,36 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/testkeys"
 )
 
 // generatedKeyText is what every private key the stand-in generates holds.
 const generatedKeyText = "kpsfake-private-key-of-"
 
-// importedPublicKey and importedPrivateKey are a pair the tests import.
-const (
-	importedPublicKey  = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIacctestkey ci@example"
-	importedPrivateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nacc-test-imported-private-key\n-----END OPENSSH PRIVATE KEY-----\n"
+// importedPublicKey and importedPrivateKey are a pair the tests import;
+// importedKeyLine, a line of the private key, is what the tests look for
+// where no private key may be.
+var (
+	importedPublicKey  = testkeys.CI.AuthorizedKey
+	importedPrivateKey = testkeys.CI.OpenSSHPrivate
+	importedKeyLine    = longestLine(importedPrivateKey)
 )
+
+// longestLine is the longest line of a key: a piece of it that is found
+// nowhere else.
+func longestLine(key string) string {
+	longest := ""
+	for line := range strings.Lines(key) {
+		if line = strings.TrimSpace(line); len(line) > len(longest) {
+			longest = line
+		}
+	}
+	return longest
+}
+
+// unprotected is the line that lets a test's last destroy delete a key
+// pair whose private key KPS holds.
+const unprotected = "\n  deletion_protection = false"
 
 // keypairConfig is a kps_keypair "k" with body.
 func (f *fakeAPI) keypairConfig(body string) string {
@@ -47,7 +67,7 @@ func TestAccKeypair_generatedAndHosted(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:           api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}"),
+				Config:           api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}"+unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planDoesNotContain{"a private key", generatedKeyText}}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					keypairAttr("private_key_hosted", knownvalue.Bool(true)),
@@ -69,11 +89,11 @@ func TestAccKeypair_generatedAndHosted(t *testing.T) {
 				},
 			},
 			{
-				Config:           api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}"),
+				Config:           api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}"+unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
-				Config: api.keypairConfig("  name = \"ops\"\n  description = \"rotated yearly\"\n  private_key_hosting = {}"),
+				Config: api.keypairConfig("  name = \"ops\"\n  description = \"rotated yearly\"\n  private_key_hosting = {}"+unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate),
 				}},
@@ -87,7 +107,7 @@ func TestAccKeypair_generatedAndHosted(t *testing.T) {
 			{
 				// Deleted elsewhere: the refresh removes it, and the plan creates it.
 				PreConfig: func() { api.DeleteKeypairOf(testProject, "ops") },
-				Config:    api.keypairConfig("  name = \"ops\"\n  description = \"rotated yearly\"\n  private_key_hosting = {}"),
+				Config:    api.keypairConfig("  name = \"ops\"\n  description = \"rotated yearly\"\n  private_key_hosting = {}"+unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionCreate),
 				}},
@@ -146,24 +166,26 @@ func TestAccKeypair_importedPublicKey(t *testing.T) {
 func TestAccKeypair_importByName(t *testing.T) {
 	api := newFakeAPI(t)
 	api.AddKeypair(testProject, "byhand", kpsfake.Keypair{Hosted: true, PrivateKey: importedPrivateKey, Description: "made by hand"})
+	// The configuration sets deletion_protection, so that the test can end
+	// with a destroy: the first plan after the import records that.
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:             api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}"),
+				Config:             api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}"+unprotected),
 				ResourceName:       "kps_keypair.k",
 				ImportState:        true,
 				ImportStateId:      "byhand",
 				ImportStatePersist: true,
 			},
 			{
-				Config: api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}"),
+				Config: api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}"+unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate),
 				}},
 			},
 			{
-				Config:           api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}"),
+				Config:           api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}"+unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
@@ -189,7 +211,7 @@ func TestAccKeypair_planTimeChecks(t *testing.T) {
 				"private_key_hosting needs private_key_wo here"),
 			step("  name = \"kms\"\n  private_key_hosting = { encryption = \"kms\" }", "KMS encryption needs exactly one KMS key"),
 			step("  name = \"kms2\"\n  private_key_hosting = { kms_key_id = \"k1\" }", "A KMS key without KMS encryption"),
-			step("  name = \"bad/name\"\n  private_key_hosting = {}", "Attribute name must be 1 to 64 characters"),
+			step("  name = \"bad/name\"\n  private_key_hosting = {}", "Attribute name must be 1 to 255 characters"),
 		},
 	})
 	if n := api.TotalRequests(); n != 0 {
@@ -205,10 +227,11 @@ func TestAccKeypair_privateKeyHosted(t *testing.T) {
 	api := newFakeAPI(t)
 	config := func(key string, version int) string {
 		return api.keypairConfig(fmt.Sprintf("  name = \"ci\"\n  public_key = %q\n  private_key_hosting = {}", importedPublicKey) +
-			fmt.Sprintf("\n  private_key_wo = %q\n  private_key_wo_version = %d", key, version))
+			fmt.Sprintf("\n  private_key_wo = %q\n  private_key_wo_version = %d", key, version) + unprotected)
 	}
-	rotated := strings.Replace(importedPrivateKey, "imported", "rotated", 1)
-	noKey := planDoesNotContain{"the private key", "acc-test-"}
+	// The same key in another form (PKCS#8): KPS hosts what it is sent.
+	rotated := testkeys.CI.PKCS8Private
+	noKey := planDoesNotContain{"the private key", importedKeyLine}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
@@ -216,7 +239,7 @@ func TestAccKeypair_privateKeyHosted(t *testing.T) {
 			{
 				Config:            config(importedPrivateKey, 1),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{noKey}},
-				ConfigStateChecks: []statecheck.StateCheck{keypairAttr("private_key_hosted", knownvalue.Bool(true)), stateDoesNotContain("the private key", "acc-test-")},
+				ConfigStateChecks: []statecheck.StateCheck{keypairAttr("private_key_hosted", knownvalue.Bool(true)), stateDoesNotContain("the private key", importedKeyLine)},
 				Check:             api.hosts("ci", importedPrivateKey),
 			},
 			{
@@ -224,7 +247,7 @@ func TestAccKeypair_privateKeyHosted(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate), noKey,
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{stateDoesNotContain("the private key", "acc-test-")},
+				ConfigStateChecks: []statecheck.StateCheck{stateDoesNotContain("the private key", longestLine(rotated))},
 				Check:             api.hosts("ci", rotated),
 			},
 			{
@@ -260,7 +283,7 @@ func TestAccKeypair_lostCreateAnswer(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
-			Config:            api.keypairConfig("  name = \"lost\"\n  private_key_hosting = {}"),
+			Config:            api.keypairConfig("  name = \"lost\"\n  private_key_hosting = {}"+unprotected),
 			ConfigStateChecks: []statecheck.StateCheck{keypairAttr("private_key_hosted", knownvalue.Bool(true))},
 			Check: func(*terraform.State) error {
 				if n := api.CreateRequests(); n != 1 {
@@ -305,6 +328,7 @@ resource "kps_keypair" "ci" {
   private_key_hosting    = {}
   private_key_wo         = %q
   private_key_wo_version = %d
+  deletion_protection    = false
 }
 `, importedPublicKey, importedPrivateKey, version)
 	}
@@ -323,12 +347,12 @@ resource "kps_keypair" "ci" {
 	if err != nil || !strings.Contains(string(trace), "private-key/import") || !strings.Contains(string(trace), "KPS response body") {
 		t.Fatalf("the TRACE log has no import and no bodies (%v)", err)
 	}
-	for _, secret := range []string{generatedKeyText, "acc-test-imported-private-key"} {
+	for _, secret := range []string{generatedKeyText, importedKeyLine} {
 		if strings.Contains(string(trace), secret) || strings.Contains(out.String(), secret) {
 			t.Fatalf("a private key (%s) is in the TRACE log or the CLI's output", secret)
 		}
 	}
-	if state := readState(t, ws); strings.Contains(state, generatedKeyText) || strings.Contains(state, "acc-test-imported") {
+	if state := readState(t, ws); strings.Contains(state, generatedKeyText) || strings.Contains(state, importedKeyLine) {
 		t.Fatal("a private key is in the state file")
 	}
 }
@@ -338,8 +362,11 @@ resource "kps_keypair" "ci" {
 // that nothing is left behind unmanaged, and the next apply replaces it.
 func TestAccKeypair_createFailsAfterTheKeyPairExists(t *testing.T) {
 	api := newFakeAPI(t)
+	// The PUT is retried like a read: with max_retries = 0, one failure is
+	// final.
 	api.FailUpdates(1)
-	config := api.keypairConfig("  name = \"half\"\n  description = \"d\"\n  private_key_hosting = {}")
+	config := strings.Replace(api.keypairConfig("  name = \"half\"\n  description = \"d\"\n  private_key_hosting = {}"+unprotected),
+		"provider \"kps\" {", "provider \"kps\" {\n  max_retries = 0", 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
@@ -367,7 +394,7 @@ func TestAccKeypair_kmsAndAccountScope(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: api.keypairConfig("  name = \"shared\"\n  scope = \"account\"\n  type = \"x509\"\n" +
-				"  private_key_hosting = {\n    encryption = \"kms\"\n    kms_key_id = \"kms-key-1\"\n  }"),
+				"  private_key_hosting = {\n    encryption = \"kms\"\n    kms_key_id = \"kms-key-1\"\n  }"+unprotected),
 			ConfigStateChecks: []statecheck.StateCheck{
 				keypairAttr("scope", knownvalue.StringExact("account")),
 				keypairAttr("type", knownvalue.StringExact("x509")),
@@ -388,7 +415,7 @@ func TestAccKeypair_kmsAndAccountScope(t *testing.T) {
 // the key pair, so the plan after is empty.
 func TestAccKeypair_deleteRefused(t *testing.T) {
 	api := newFakeAPI(t)
-	config := api.keypairConfig("  name = \"bound\"\n  private_key_hosting = {}")
+	config := api.keypairConfig("  name = \"bound\"\n  private_key_hosting = {}"+unprotected)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
@@ -419,9 +446,9 @@ func TestAccKeypair_hostingChangedWhileHosted(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
-			{Config: api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}")},
+			{Config: api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}"+unprotected)},
 			{
-				Config: api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {\n    encryption = \"kms\"\n    kms_key_name = \"kps/ops\"\n  }"),
+				Config: api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {\n    encryption = \"kms\"\n    kms_key_name = \"kps/ops\"\n  }"+unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate),
 				}},

@@ -13,3 +13,9 @@ import (
 func idValidator() validator.String {
 	return stringvalidator.RegexMatches(kps.IDPattern, "must be "+kps.IDRule)
 }
+
+// keypairNameValidator checks key-pair names at plan time: the characters
+// of an ID, up to the 255 KPS takes.
+func keypairNameValidator() validator.String {
+	return stringvalidator.RegexMatches(kps.KeypairNamePattern, "must be "+kps.KeypairNameRule)
+}

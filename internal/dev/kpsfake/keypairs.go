@@ -31,6 +31,9 @@ type Keypair struct {
 	Encryption  string
 	FrozenState int
 	CreatedAt   time.Time
+	// NoCreateTime leaves create_time out of the detail, as some KPS
+	// answers do.
+	NoCreateTime bool
 }
 
 // keypairBehaviour is how the stand-in answers the key-pair calls.
@@ -43,6 +46,16 @@ type keypairBehaviour struct {
 	maxPage        int
 	createRequests int
 	exportRequests int
+	// calls counts the requests of each key-pair call (keypairCalls), and
+	// faults holds the faults scripted for each; see keypairfaults.go.
+	calls  map[string]int
+	faults map[string][]Fault
+	// lateCreates is how many of the next creates answer 504 and leave
+	// their key pair in landing, to be stored at the next create.
+	lateCreates int
+	landing     []landingKeypair
+	// quoteKeyLine refuses the next private key with its longest line.
+	quoteKeyLine bool
 }
 
 // WithMissingKeypairsAs400 answers a key pair that does not exist 400 with
@@ -169,15 +182,17 @@ func parseKeypairPath(method, path string) (keypairRoute, bool) {
 
 // keypairBody is the body of create and import, and of update and export.
 type keypairBody struct {
-	Keypair *struct {
-		Name          string         `json:"name"`
-		Type          string         `json:"type"`
-		PublicKey     string         `json:"public_key"`
-		Scope         string         `json:"scope"`
-		UserID        string         `json:"user_id"`
-		Description   *string        `json:"description"`
-		KeyProtection *keyProtection `json:"key_protection"`
-	} `json:"keypair"`
+	Keypair *keypairInput `json:"keypair"`
+}
+
+type keypairInput struct {
+	Name          string         `json:"name"`
+	Type          string         `json:"type"`
+	PublicKey     string         `json:"public_key"`
+	Scope         string         `json:"scope"`
+	UserID        string         `json:"user_id"`
+	Description   *string        `json:"description"`
+	KeyProtection *keyProtection `json:"key_protection"`
 }
 
 type keyProtection struct {
@@ -190,6 +205,9 @@ type keyProtection struct {
 }
 
 func (s *Server) serveKeypair(w http.ResponseWriter, r *http.Request, route keypairRoute, requestID string) {
+	if !s.arriveKeypairCall(w, r, route.call, requestID) {
+		return
+	}
 	if route.call == "list" {
 		q := r.URL.Query()
 		limit, err := strconv.Atoi(cmp.Or(q.Get("limit"), "0"))
@@ -215,6 +233,11 @@ func (s *Server) serveKeypair(w http.ResponseWriter, r *http.Request, route keyp
 	}
 	if body.Keypair != nil && route.name == "" && route.call != "create" {
 		route.name = body.Keypair.Name
+	}
+	if route.call == "import" && len(route.name) > maxImportName {
+		s.mu.Unlock()
+		writeError(w, http.StatusBadRequest, "KPS.0002", "parameter error", requestID)
+		return
 	}
 	kp := s.keypairStore[route.project+"/"+route.name]
 	if kp == nil && route.call != "create" && route.call != "list" {
@@ -281,6 +304,9 @@ func (s *Server) keypairCall(route keypairRoute, body keypairBody, kp *Keypair) 
 		return keypairAnswer{status: http.StatusNoContent}
 	case "import":
 		kprot := body.Keypair.KeyProtection
+		if refusal, quoted := s.quotedKeyRefusal(kprot); quoted {
+			return refusal
+		}
 		if kprot == nil || kprot.PrivateKey == "" {
 			return refuse("KPS.0002", "key_protection.private_key is required")
 		}
@@ -317,38 +343,22 @@ func encryptionRefusal(kprot *keyProtection) (keypairAnswer, bool) {
 	return keypairAnswer{}, false
 }
 
+// createKeypair carries out a create: refused, held back by LandCreatesLate,
+// or stored and answered with the key pair.
 func (s *Server) createKeypair(project string, body keypairBody) keypairAnswer {
 	s.keypairs.createRequests++
 	in := body.Keypair
-	switch {
-	case in.Name == "" || len(in.Name) > 64 || strings.Trim(in.Name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != "":
-		return refuse("KPS.0006", "The key pair name is invalid")
-	case s.keypairStore[project+"/"+in.Name] != nil:
-		return refuse("KPS.0011", "The key pair "+in.Name+" already exists")
-	case in.KeyProtection != nil && in.PublicKey != "" && in.KeyProtection.PrivateKey == "":
-		// A public key imported with nothing to host (Huawei's provider issue 7049).
-		return refuse("KPS.0002", "key_protection.private_key is required when a public key is imported with key protection")
-	case in.Type != "" && in.Type != "ssh" && in.Type != "x509":
-		return refuse("KPS.0007", "type must be ssh or x509")
-	case in.Scope != "" && in.Scope != "user" && in.Scope != "domain":
-		return refuse("KPS.0008", "scope must be user or domain")
+	if refusal, quoted := s.quotedKeyRefusal(in.KeyProtection); quoted {
+		return refusal
 	}
-	if in.KeyProtection != nil {
-		if refusal, bad := encryptionRefusal(in.KeyProtection); bad {
-			return refusal
-		}
+	if refusal, bad := s.createRefusal(project, in); bad {
+		return refusal
 	}
-	kp := &Keypair{Type: cmp.Or(in.Type, "ssh"), Scope: cmp.Or(in.Scope, "user"), UserID: cmp.Or(in.UserID, "fake-user"),
-		PublicKey: in.PublicKey, CreatedAt: s.now()}
-	generated := kp.PublicKey == ""
-	if generated {
-		kp.PublicKey = generatedPublicKey(in.Name)
-	}
-	if kprot := in.KeyProtection; kprot != nil {
-		kp.Hosted, kp.Encryption, kp.PrivateKey = true, kprot.Encryption.Type, kprot.PrivateKey
-		if generated {
-			kp.PrivateKey = PrivateKeyOf(in.Name)
-		}
+	kp, generated := s.newKeypair(in)
+	if s.keypairs.lateCreates > 0 {
+		s.keypairs.lateCreates--
+		s.keypairs.landing = append(s.keypairs.landing, landingKeypair{key: project + "/" + in.Name, kp: kp})
+		return keypairAnswer{status: http.StatusGatewayTimeout, code: "APIGW.0204", msg: "Backend timeout"}
 	}
 	s.keypairStore[project+"/"+in.Name] = kp
 	if s.keypairs.lostCreates > 0 {
@@ -364,17 +374,69 @@ func (s *Server) createKeypair(project string, body keypairBody) keypairAnswer {
 	return keypairAnswer{status: http.StatusOK, body: map[string]any{"keypair": out}}
 }
 
+// maxCreateName and maxImportName are the longest key-pair names the create
+// and the private-key import accept: KPS's create allows 255 characters,
+// its import only the 64 of the older limit.
+const (
+	maxCreateName = 255
+	maxImportName = 64
+)
+
+// createRefusal is the refusal KPS gives a create, if any. The caller holds
+// s.mu.
+func (s *Server) createRefusal(project string, in *keypairInput) (keypairAnswer, bool) {
+	switch {
+	case in.Name == "" || len(in.Name) > maxCreateName || strings.Trim(in.Name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != "":
+		return refuse("KPS.0006", "The key pair name is invalid"), true
+	case s.keypairStore[project+"/"+in.Name] != nil:
+		return refuse("KPS.0011", "The key pair "+in.Name+" already exists"), true
+	case in.KeyProtection != nil && in.PublicKey != "" && in.KeyProtection.PrivateKey == "":
+		// A public key imported with nothing to host (Huawei's provider issue 7049).
+		return refuse("KPS.0002", "key_protection.private_key is required when a public key is imported with key protection"), true
+	case in.Type != "" && in.Type != "ssh" && in.Type != "x509":
+		return refuse("KPS.0007", "type must be ssh or x509"), true
+	case in.Scope != "" && in.Scope != "user" && in.Scope != "domain":
+		return refuse("KPS.0008", "scope must be user or domain"), true
+	}
+	if in.KeyProtection != nil {
+		return encryptionRefusal(in.KeyProtection)
+	}
+	return keypairAnswer{}, false
+}
+
+// newKeypair is the key pair a create makes, and whether KPS generated it
+// (no public key was sent). The caller holds s.mu.
+func (s *Server) newKeypair(in *keypairInput) (kp *Keypair, generated bool) {
+	kp = &Keypair{Type: cmp.Or(in.Type, "ssh"), Scope: cmp.Or(in.Scope, "user"), UserID: cmp.Or(in.UserID, "fake-user"),
+		PublicKey: in.PublicKey, CreatedAt: s.now()}
+	generated = kp.PublicKey == ""
+	if generated {
+		kp.PublicKey = generatedPublicKey(in.Name)
+	}
+	if kprot := in.KeyProtection; kprot != nil {
+		kp.Hosted, kp.Encryption, kp.PrivateKey = true, kprot.Encryption.Type, kprot.PrivateKey
+		if generated {
+			kp.PrivateKey = PrivateKeyOf(in.Name)
+		}
+	}
+	return kp, generated
+}
+
 // keypairDetail is a key pair as GET .../keypairs/{name} answers it.
 func (s *Server) keypairDetail(name string, kp *Keypair) map[string]any {
 	created := kp.CreatedAt.Unix()
 	if s.keypairs.timesInMillis {
 		created = kp.CreatedAt.UnixMilli()
 	}
-	return map[string]any{
+	detail := map[string]any{
 		"name": name, "id": 1, "type": kp.Type, "scope": kp.Scope, "public_key": kp.PublicKey,
 		"fingerprint": fingerprintOf(kp.PublicKey), "is_key_protection": kp.Hosted, "deleted": false,
 		"description": kp.Description, "user_id": kp.UserID, "create_time": created, "frozen_state": kp.FrozenState,
 	}
+	if kp.NoCreateTime {
+		delete(detail, "create_time")
+	}
+	return detail
 }
 
 // listKeypairs answers one page, in name order, after the marker (the name

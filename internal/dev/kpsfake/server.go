@@ -121,7 +121,7 @@ func New(token string, opts ...Option) *Server {
 	s := &Server{
 		token: token, now: time.Now, projects: map[string]bool{}, tasks: map[string]*taskState{}, servers: map[string]*ecsState{},
 		keys: map[string]*accessKey{}, regions: map[string][]string{}, listRequests: map[string]int{},
-		keypairStore: map[string]*Keypair{},
+		keypairStore: map[string]*Keypair{}, keypairs: keypairBehaviour{calls: map[string]int{}, faults: map[string][]Fault{}},
 	}
 	for _, o := range opts {
 		o(s)
