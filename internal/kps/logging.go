@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -32,7 +33,7 @@ func withLogging(ctx context.Context, secrets masker) context.Context {
 	ctx = tflog.SubsystemMaskMessageRegexes(ctx, LogSubsystem, signaturePattern, privateKeyPattern)
 	// The lines of every secret seen so far in the process, too: a key
 	// sent by one request may be quoted in pieces by another's answer.
-	if masks := append(secrets[:len(secrets):len(secrets)], knownSecretLines()...); len(masks) > 0 {
+	if masks := slices.Concat(secrets, knownSecretLines()); len(masks) > 0 {
 		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, masks...)
 		ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, masks...)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,15 +15,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
+	"github.com/kpsops/terraform-provider-kps/internal/dev/tfrun"
 )
 
-// TestAccRotation_twice runs examples/rotation twice on one server, each
+// TestAccRotation_twiceThenRetire runs examples/rotation twice on one server, each
 // time as a saved plan and its apply: the first rotation logs in with the
 // hosted key of the key pair the server had, the second with the key of
 // the one the first bound. The ephemeral key reaches the associate's body
 // and nothing else: not the state, the saved plan, the CLI's output or the
-// TRACE log. Each command exports the key once.
-func TestAccRotation_twice(t *testing.T) {
+// TRACE log. Each command exports the key once. Then the example's
+// retirement of the oldest generation: removing it at once is refused at
+// plan time (KPS holds its private key); listed in retired first, it is
+// deleted by the apply after, and no task is started for either.
+func TestAccRotation_twiceThenRetire(t *testing.T) {
 	ws := cliWorkspace(t)
 	skipBelowCLI(t, tfversion.Version1_11_0)
 	api := newFakeAPI(t)
@@ -76,6 +81,7 @@ func TestAccRotation_twice(t *testing.T) {
 	if kp := api.server(t, "srv").Keypair; kp != "kp-2027" {
 		t.Fatalf("the server has %q bound", kp)
 	}
+	retire(t, ws, api, env)
 	state := readState(t, ws)
 	trace, err := os.ReadFile(logFile)
 	if err != nil || !strings.Contains(string(trace), "private-key/export") {
@@ -157,4 +163,33 @@ resource "kps_keypair_association" "a" {
 			}),
 		}},
 	})
+}
+
+// retire runs examples/rotation's retirement of kp-2026 after the two
+// rotations of TestAccRotation_twiceThenRetire.
+func retire(t *testing.T, ws *tfrun.Workspace, api *fakeAPI, env []string) {
+	t.Helper()
+	var out lockedBuffer
+	withVars := func(generations, retired string) []string {
+		return append(slices.Clip(env), "TF_VAR_generations="+generations, "TF_VAR_retired="+retired)
+	}
+	err := ws.Run(t.Context(), &out, withVars(`["kp-2027"]`, `[]`), "apply", "-input=false", "-no-color", "-auto-approve")
+	if err == nil || !strings.Contains(strings.Join(strings.Fields(out.String()), " "), "KPS key pair kp-2026 is protected from deletion") {
+		t.Fatalf("removing a generation KPS holds the key of: %v\n%s", err, out.String())
+	}
+	for _, step := range [][2]string{{`["kp-2026","kp-2027"]`, `["kp-2026"]`}, {`["kp-2027"]`, `["kp-2026"]`}} {
+		out = lockedBuffer{}
+		if err := ws.Run(t.Context(), &out, withVars(step[0], step[1]), "apply", "-input=false", "-no-color", "-auto-approve"); err != nil {
+			t.Fatalf("retiring kp-2026 (generations %s, retired %s): %v\n%s", step[0], step[1], err, out.String())
+		}
+	}
+	if _, ok := api.KeypairOf(testProject, "kp-2026"); ok {
+		t.Fatal("kp-2026 was not deleted")
+	}
+	if _, ok := api.KeypairOf(testProject, "kp-2027"); !ok {
+		t.Fatal("kp-2027, the server's key pair, was deleted")
+	}
+	if n := len(api.StartRequests(testProject, "srv")); n != 2 {
+		t.Fatalf("%d tasks started in all; the retirement must start none", n)
+	}
 }

@@ -159,7 +159,7 @@ func (r *keypairResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if len(resp.RequiresReplace) > 0 {
+		if replacing(plan, state) {
 			resp.Diagnostics.Append(refuseProtectedDelete(ctx, req.State, "replace it")...)
 		}
 		resp.Diagnostics.Append(planUpdate(&plan, state)...)
@@ -172,6 +172,23 @@ func (r *keypairResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		plan.DeletionProtection = plan.PrivateKeyHosted
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// replacing reports whether the plan replaces the key pair in state: an
+// attribute that forces a new key pair changes. The framework hands a
+// resource's ModifyPlan none of what the attributes' RequiresReplace found,
+// so it is told here from the values, after the attributes' plan
+// modifiers (the same key in another text is no change).
+func replacing(plan, state keypairModel) bool {
+	for _, pair := range [][2]types.String{
+		{plan.Name, state.Name}, {plan.Type, state.Type}, {plan.Scope, state.Scope}, {plan.UserID, state.UserID},
+		{plan.PublicKey, state.PublicKey}, {plan.ProjectID, state.ProjectID},
+	} {
+		if !pair[0].Equal(pair[1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkCreate refuses, at plan time, a create that would lose a private

@@ -51,7 +51,6 @@ func protected(m keypairModel) bool {
 	return m.DeletionProtection.ValueBool()
 }
 
-
 // privateData is the framework's private state of a resource, as Create,
 // Update and Read hand it over.
 type privateData interface {

@@ -67,7 +67,7 @@ func TestAccKeypair_generatedAndHosted(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:           api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}"+unprotected),
+				Config:           api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}" + unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planDoesNotContain{"a private key", generatedKeyText}}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					keypairAttr("private_key_hosted", knownvalue.Bool(true)),
@@ -89,11 +89,11 @@ func TestAccKeypair_generatedAndHosted(t *testing.T) {
 				},
 			},
 			{
-				Config:           api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}"+unprotected),
+				Config:           api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}" + unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
-				Config: api.keypairConfig("  name = \"ops\"\n  description = \"rotated yearly\"\n  private_key_hosting = {}"+unprotected),
+				Config: api.keypairConfig("  name = \"ops\"\n  description = \"rotated yearly\"\n  private_key_hosting = {}" + unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate),
 				}},
@@ -107,7 +107,7 @@ func TestAccKeypair_generatedAndHosted(t *testing.T) {
 			{
 				// Deleted elsewhere: the refresh removes it, and the plan creates it.
 				PreConfig: func() { api.DeleteKeypairOf(testProject, "ops") },
-				Config:    api.keypairConfig("  name = \"ops\"\n  description = \"rotated yearly\"\n  private_key_hosting = {}"+unprotected),
+				Config:    api.keypairConfig("  name = \"ops\"\n  description = \"rotated yearly\"\n  private_key_hosting = {}" + unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionCreate),
 				}},
@@ -172,20 +172,20 @@ func TestAccKeypair_importByName(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:             api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}"+unprotected),
+				Config:             api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}" + unprotected),
 				ResourceName:       "kps_keypair.k",
 				ImportState:        true,
 				ImportStateId:      "byhand",
 				ImportStatePersist: true,
 			},
 			{
-				Config: api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}"+unprotected),
+				Config: api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}" + unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate),
 				}},
 			},
 			{
-				Config:           api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}"+unprotected),
+				Config:           api.keypairConfig("  name = \"byhand\"\n  description = \"made by hand\"\n  private_key_hosting = {}" + unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
@@ -283,7 +283,7 @@ func TestAccKeypair_lostCreateAnswer(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
-			Config:            api.keypairConfig("  name = \"lost\"\n  private_key_hosting = {}"+unprotected),
+			Config:            api.keypairConfig("  name = \"lost\"\n  private_key_hosting = {}" + unprotected),
 			ConfigStateChecks: []statecheck.StateCheck{keypairAttr("private_key_hosted", knownvalue.Bool(true))},
 			Check: func(*terraform.State) error {
 				if n := api.CreateRequests(); n != 1 {
@@ -394,7 +394,7 @@ func TestAccKeypair_kmsAndAccountScope(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config: api.keypairConfig("  name = \"shared\"\n  scope = \"account\"\n  type = \"x509\"\n" +
-				"  private_key_hosting = {\n    encryption = \"kms\"\n    kms_key_id = \"kms-key-1\"\n  }"+unprotected),
+				"  private_key_hosting = {\n    encryption = \"kms\"\n    kms_key_id = \"kms-key-1\"\n  }" + unprotected),
 			ConfigStateChecks: []statecheck.StateCheck{
 				keypairAttr("scope", knownvalue.StringExact("account")),
 				keypairAttr("type", knownvalue.StringExact("x509")),
@@ -415,7 +415,7 @@ func TestAccKeypair_kmsAndAccountScope(t *testing.T) {
 // the key pair, so the plan after is empty.
 func TestAccKeypair_deleteRefused(t *testing.T) {
 	api := newFakeAPI(t)
-	config := api.keypairConfig("  name = \"bound\"\n  private_key_hosting = {}"+unprotected)
+	config := api.keypairConfig("  name = \"bound\"\n  private_key_hosting = {}" + unprotected)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
@@ -446,9 +446,9 @@ func TestAccKeypair_hostingChangedWhileHosted(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
-			{Config: api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}"+unprotected)},
+			{Config: api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}" + unprotected)},
 			{
-				Config: api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {\n    encryption = \"kms\"\n    kms_key_name = \"kps/ops\"\n  }"+unprotected),
+				Config: api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {\n    encryption = \"kms\"\n    kms_key_name = \"kps/ops\"\n  }" + unprotected),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate),
 				}},

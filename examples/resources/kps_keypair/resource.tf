@@ -1,6 +1,7 @@
 # KPS generates the pair and keeps the private key, encrypted with a KMS key.
 # Nobody holds the private key outside KPS: a run that needs it fetches it as
-# an ephemeral value.
+# an ephemeral value. While KPS holds it, the key pair is protected from
+# deletion: set deletion_protection = false, and apply, before a destroy.
 resource "kps_keypair" "ops" {
   name        = "ops-2026"
   description = "rotated every year"
@@ -10,8 +11,9 @@ resource "kps_keypair" "ops" {
   }
 }
 
-# Or bring your own public key, and have KPS host its private key too. The
-# private key is write-only (Terraform 1.11 and newer): sent, never stored.
+# Or bring your own public key (a .pub file, never the private key), and have
+# KPS host its private key too. The private key is write-only (Terraform
+# 1.11 and newer): sent, never stored; it must be the one of public_key.
 resource "kps_keypair" "ci" {
   name                   = "ci-2026"
   public_key             = var.ci_public_key
