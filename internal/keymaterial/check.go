@@ -39,14 +39,20 @@ var (
 // IsPrivateKey reports whether text holds a private key anywhere: any PEM
 // block whose label ends in "PRIVATE KEY" (RSA/EC/OPENSSH/ENCRYPTED PRIVATE
 // KEY, PKCS#8 "PRIVATE KEY"), even with surrounding text or leading white
-// space, or a PuTTY key file ("PuTTY-User-Key-File-").
+// space, a PuTTY key file ("PuTTY-User-Key-File-"), or an SSH2 (ssh.com)
+// private key.
 //
 // It looks at BEGIN lines only, rather than decoding the blocks, so that an
 // indented, truncated or otherwise damaged private key is still caught: a
 // false alarm costs the user a clear error, a miss can leak a secret.
 func IsPrivateKey(text string) bool {
-	return strings.Contains(text, puttyMarker) || hasPrivatePEMLabel(text)
+	return strings.Contains(text, puttyMarker) || strings.Contains(text, ssh2PrivateMarker) || hasPrivatePEMLabel(text)
 }
+
+// ssh2PrivateMarker begins a private key in the SSH2 (ssh.com) format, as
+// "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----": not a format KPS takes, but
+// a private key all the same.
+const ssh2PrivateMarker = "BEGIN SSH2 ENCRYPTED PRIVATE KEY"
 
 // hasPrivatePEMLabel reports whether any PEM BEGIN line in text has a label
 // ending in "PRIVATE KEY".

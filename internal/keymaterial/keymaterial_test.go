@@ -232,6 +232,7 @@ func TestIsPrivateKey(t *testing.T) {
 		{"after a public key", ci.PKIXPEM + ci.PKCS8Private, true},
 		{"truncated", ci.OpenSSHPrivate[:60], true},
 		{"PuTTY key file", "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\n", true},
+		{"SSH2 (ssh.com) private key", "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: \"k\"\nP2/56wAAAi4AAAA3aWYtbW9kbg==\n---- END SSH2 ENCRYPTED PRIVATE KEY ----\n", true},
 		{"OpenSSH public line", ci.AuthorizedKey, false},
 		{"RFC 4716", ci.RFC4716, false},
 		{"PEM public key", ci.PKIXPEM, false},

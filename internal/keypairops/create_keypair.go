@@ -56,6 +56,10 @@ func CreateKeypair(ctx context.Context, c KeypairClient, project string, req kps
 			continue // the lost create made nothing: send it again
 		case readErr != nil && kps.IsGone(readErr):
 			return CreatedKeypair{}, &KeypairCreateUncertainError{Name: req.Name, Sends: sends, Err: err}
+		case readErr != nil && !mayHaveMade:
+			// Refused, and no send may have acted: nothing was made.
+			return CreatedKeypair{}, fmt.Errorf("%w (reading key pair %s, to tell whether its name is taken, failed too: %w)",
+				err, req.Name, readErr)
 		case readErr != nil:
 			return CreatedKeypair{}, &KeypairCreateUncertainError{Name: req.Name, Sends: sends, Err: err, LookupErr: readErr}
 		case mayHaveMade && madeBy(existing, req, firstSent):

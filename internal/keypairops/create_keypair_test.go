@@ -42,7 +42,7 @@ func (f *fakeKeypairs) CreateKeypair(_ context.Context, _ string, r kps.CreateKe
 func (f *fakeKeypairs) Keypair(context.Context, string, string) (kps.Keypair, error) {
 	f.reads++
 	if f.held == nil {
-		return kps.Keypair{}, &kps.ResponseError{StatusCode: http.StatusNotFound}
+		return kps.Keypair{}, &kps.ResponseError{StatusCode: http.StatusNotFound, Gone: true}
 	}
 	return *f.held, nil
 }

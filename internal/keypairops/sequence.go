@@ -208,8 +208,20 @@ func (r Runner) findStarted(ctx context.Context, op Operation, sentAt time.Time)
 
 // failure reads why a task failed from the failed-tasks list.
 func (r Runner) failure(ctx context.Context, taskID, server string, res wait.Result) *TaskFailedError {
-	e := &TaskFailedError{TaskID: taskID, ServerID: server, Status: res.Task.Status, CompletedAt: res.CompletedAt}
-	listed, found, err := r.Client.FailedTask(ctx, r.Project, taskID)
+	return Failure(ctx, r.Client, r.Project, kps.Task{ID: taskID, ServerID: server, Status: res.Task.Status}, res.CompletedAt)
+}
+
+// FailedTaskReader reads one failed task's record.
+type FailedTaskReader interface {
+	FailedTask(ctx context.Context, projectID, taskID string) (kps.ListedTask, bool, error)
+}
+
+// Failure is task, which ended FAILED_* at completedAt, with the reason the
+// failed-tasks list gives for it (one read of the list): for every wait
+// that sees a task fail, a start's or not.
+func Failure(ctx context.Context, c FailedTaskReader, project string, task kps.Task, completedAt time.Time) *TaskFailedError {
+	e := &TaskFailedError{TaskID: task.ID, ServerID: task.ServerID, Status: task.Status, CompletedAt: completedAt}
+	listed, found, err := c.FailedTask(ctx, project, task.ID)
 	switch {
 	case err != nil:
 		e.ReasonErr = err

@@ -23,11 +23,19 @@ const (
 	key     = "-----BEGIN OPENSSH PRIVATE KEY-----\nops-test-key\n-----END OPENSSH PRIVATE KEY-----\n"
 )
 
+// boundKeypairs are the key pairs the tests bind. KPS binds only a key pair
+// it holds, so setUp adds them; kp-x is left out, for a bind KPS refuses.
+var boundKeypairs = []string{"kp-old", "kp-new", "kp-a", "kp-b"}
+
 // setUp serves a stand-in with one running server, srv, bound to kp-old
-// and accepting key, and returns a runner on it whose waits poll every 20 ms.
+// and accepting key, and the key pairs the tests bind, and returns a runner
+// on it whose waits poll every 20 ms.
 func setUp(t *testing.T, e kpsfake.ECS) (*kpsfake.Server, keypairops.Runner) {
 	t.Helper()
 	fake := kpsfake.New(token)
+	for _, name := range boundKeypairs {
+		fake.AddKeypair(project, name, kpsfake.Keypair{})
+	}
 	if e.Keypair == "" {
 		e.Keypair = "kp-old"
 	}
@@ -111,11 +119,13 @@ func TestUnstartedFailuresAreSentAtMostThreeTimes(t *testing.T) {
 	}
 }
 
+// TestAFinal400IsNotSentAgain: KPS refuses to bind kp-x, which it does not
+// hold (400 KPS.6004): the refusal is final, sent once and shown as it came.
 func TestAFinal400IsNotSentAgain(t *testing.T) {
-	fake, runner := setUp(t, kpsfake.ECS{StartFaults: []kpsfake.Fault{{Status: 400, Code: "KPS.0007", Message: "Key pair kp-x does not exist"}}})
+	fake, runner := setUp(t, kpsfake.ECS{})
 	_, err := runner.Run(t.Context(), replace("kp-x"))
 	var re *kps.ResponseError
-	if !errors.As(err, &re) || re.StatusCode != 400 || strings.Contains(err.Error(), "purged") {
+	if !errors.As(err, &re) || re.StatusCode != 400 || re.ErrorCode != "KPS.6004" || strings.Contains(err.Error(), "purged") {
 		t.Fatalf("got %v, want the 400 as it came, with no hint about a task", err)
 	}
 	if n := len(fake.StartRequests(project, "srv")); n != 1 {

@@ -4,6 +4,7 @@
 package kps
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -143,7 +144,7 @@ func (c *Client) GetTask(ctx context.Context, projectID, taskID string) (Task, e
 		return Task{}, err
 	}
 	u := c.endpoint.JoinPath("v3", projectID, "tasks", taskID)
-	resp, err := c.get(ctx, u, hints{denied: needs("kps::getTask"), notFound: taskNotFoundHint})
+	resp, err := c.get(ctx, u, hints{denied: needs("kps::getTask"), notFound: taskNotFoundHint, gone: taskGone})
 	if err != nil {
 		return Task{}, err
 	}
@@ -170,6 +171,7 @@ type response struct {
 	header      http.Header
 	body        []byte
 	tooLarge    bool
+	limit       int       // the most of the body read
 	secrets     masker    // to mask them in anything shown from the body
 	authHint    string    // what to check after a 401
 	hints       hints     // what to check after a 403 or a 400/404
@@ -183,9 +185,16 @@ func (c *Client) get(ctx context.Context, u *url.URL, h hints) (*response, error
 }
 
 // needs is the hint for a 403: the IAM action the call needs, worded the
-// same for every call.
-func needs(action string) string {
-	return "the user needs the IAM permission " + action + " in this project"
+// same for every call, and the other cause KPS answers the same way.
+func needs(action string) string { return permissionHint(action, "") }
+
+// permissionHint is needs with what else the call needs, also.
+func permissionHint(action, also string) string {
+	hint := "the user needs the IAM permission " + action + " in this project"
+	if also != "" {
+		hint += " (" + also + ")"
+	}
+	return hint + ". A project_id in which the user has no role is refused the same way: check project_id (HW_PROJECT_ID)"
 }
 
 // hints are what an error answer means for one kind of request, and how it
@@ -193,9 +202,18 @@ func needs(action string) string {
 type hints struct {
 	// denied is the hint for a 403: which permission the call needs.
 	denied string
-	// notFound is the hint for a 400 or 404: what may not exist; empty where
-	// the request names nothing that could be missing.
+	// notFound is the hint for an answer that says the object asked for
+	// does not exist; empty where the request names nothing that could be
+	// missing.
 	notFound string
+	// gone are the error codes of a 400 that mean the object asked for does
+	// not exist (codes.go); a 404 always does.
+	gone []string
+	// maxBody is the most of the answer's body read; zero: MaxBodyBytes.
+	maxBody int
+	// kms are the KMS actions the call needs with KMS encryption: the hint
+	// when KMS could not encrypt or store the key (KPS.6008, KPS.6010).
+	kms []string
 	// repeatable marks a request that changes something and is safe to send
 	// again (a PUT, a DELETE, an export): it is retried like a read, not sent
 	// once only.
@@ -228,6 +246,8 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 	if h.noBody {
 		ctx = withNoBodyExpected(ctx)
 	}
+	limit := cmp.Or(h.maxBody, MaxBodyBytes)
+	ctx = withBodyLimit(ctx, limit)
 	req, err := c.newRequest(ctx, method, u, body)
 	if err != nil {
 		return nil, err
@@ -241,7 +261,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 	}
 	defer resp.Body.Close()
 
-	respBody, tooLarge, err := readLimited(resp.Body)
+	respBody, tooLarge, err := readLimited(resp.Body, limit)
 	if inAnswer := secretsInBody(respBody); len(inAnswer) > 0 {
 		secrets = append(append(masker(nil), secrets...), inAnswer...)
 	}
@@ -254,7 +274,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 	}
 	return &response{
 		method: req.Method, url: u.String(), status: resp.StatusCode, header: resp.Header,
-		body: respBody, tooLarge: tooLarge, secrets: secrets, authHint: c.authHint, hints: h,
+		body: respBody, tooLarge: tooLarge, limit: limit, secrets: secrets, authHint: c.authHint, hints: h,
 		received: time.Now(), attempts: attempts.n,
 	}, nil
 }
@@ -274,7 +294,7 @@ func (c *Client) noAnswer(ctx context.Context, method string, u *url.URL, attemp
 	}
 	return &RequestError{
 		Method: method, URL: u.String(), Attempts: attempts.n, Err: cause,
-		Transient: ctx.Err() == nil && transientTransportError(err),
+		Transient: ctx.Err() == nil && transientTransportError(err), Unreachable: endpointProblem(err),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -12,19 +13,25 @@ import (
 	"time"
 )
 
-// MaxBodyBytes is the most of a response body the client reads. A task is a few
-// hundred bytes; anything near this is not a task, and reading on would only
-// spend memory.
+// MaxBodyBytes is the most of a response body the client reads for one
+// object (a task, a key pair, a started task): a few hundred bytes to a few
+// KiB; anything near this is not one, and reading on would only spend
+// memory.
 const MaxBodyBytes = 1 << 20
+
+// MaxListBodyBytes is the most of one page of a list the client reads: a
+// page of 1,000 key pairs with 255-character names and RSA 4096 or x509
+// keys is several MiB.
+const MaxListBodyBytes = 32 << 20
 
 // snippetBytes is how much of an unusable body an error shows.
 const snippetBytes = 200
 
-// readLimited reads at most MaxBodyBytes and reports whether there was more.
-func readLimited(r io.Reader) (body []byte, tooLarge bool, err error) {
-	body, err = io.ReadAll(io.LimitReader(r, MaxBodyBytes+1))
-	if len(body) > MaxBodyBytes {
-		return body[:MaxBodyBytes], true, nil
+// readLimited reads at most limit bytes and reports whether there was more.
+func readLimited(r io.Reader, limit int) (body []byte, tooLarge bool, err error) {
+	body, err = io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if len(body) > limit {
+		return body[:limit], true, nil
 	}
 	return body, false, err
 }
@@ -53,7 +60,7 @@ func (r *response) decodeJSON(v any, what string) error {
 // calls that start a task answer 202 (older pages say 200).
 func (r *response) decodeJSONOf(v any, what string, ok ...int) error {
 	if r.tooLarge {
-		return r.problem("the body is larger than 1 MiB and was not read further")
+		return r.problem(fmt.Sprintf("the body is larger than %d MiB and was not read further", r.limit>>20))
 	}
 	if !slices.Contains(ok, r.status) {
 		return r.apiError()
@@ -101,8 +108,12 @@ func (r *response) apiError() *ResponseError {
 		if e.RequestID == "" {
 			e.RequestID = eb.RequestID
 		}
+		e.Gone = (r.status == http.StatusNotFound && !e.IsNoSuchAPI()) ||
+			(r.status == http.StatusBadRequest && codeIn(eb.ErrorCode, r.hints.gone))
 		return e
 	}
+	// A 404 whose body is no error object (a proxy's page) is not taken
+	// for a missing object: it may as well be a wrong endpoint.
 	// An error page from a gateway or proxy: show what it was.
 	e.Problem = "the body is not a KPS error object"
 	if len(r.body) == 0 {
@@ -125,6 +136,7 @@ func (r *response) baseError() *ResponseError {
 		ContentType: r.header.Get("Content-Type"), RequestID: r.header.Get("X-Request-Id"),
 		RetryAfter: parseRetryAfter(r.header.Get("Retry-After"), r.received),
 		Attempts:   r.attempts, UnauthorizedHint: r.authHint, ForbiddenHint: r.hints.denied, NotFoundHint: r.hints.notFound,
+		KMSHint: kmsHint(r.hints.kms),
 	}
 }
 
@@ -172,4 +184,14 @@ func jsonProblem(err error) string {
 		return "it is not valid JSON (" + err.Error() + ")"
 	}
 	return err.Error()
+}
+
+// kmsHint is what to check when KMS could not encrypt or store a key, for
+// a call that needs the KMS actions kms; empty for a call that needs none.
+func kmsHint(kms []string) string {
+	if len(kms) == 0 {
+		return ""
+	}
+	return "KMS could not encrypt or store the private key: with KMS encryption the user needs " + strings.Join(kms, " and ") +
+		" on the KMS key, which must be enabled"
 }

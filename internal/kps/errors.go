@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -44,9 +45,16 @@ type ResponseError struct {
 	// request was authenticated; ForbiddenHint the hint for a 403, which
 	// depends on what was asked.
 	UnauthorizedHint, ForbiddenHint string
-	// NotFoundHint is the hint for a 400 or 404: what asked for may not
-	// exist; empty for requests that name nothing that could be missing.
+	// NotFoundHint is the hint for an answer that says the object asked for
+	// does not exist (Gone); empty for requests that name nothing that
+	// could be missing.
 	NotFoundHint string
+	// Gone is set for an answer that says, by its status and error_code,
+	// that the object asked for does not exist (see IsGone).
+	Gone bool
+	// KMSHint is the hint for KMS failing to encrypt or store a key: the
+	// KMS actions the call needs.
+	KMSHint string
 }
 
 // Error reads as one sentence: what was asked, what came back, and a hint.
@@ -90,14 +98,20 @@ func (e *ResponseError) Hint() string {
 		}
 		return "the API redirected" + target + "; the provider never follows redirects, so that credentials " +
 			"go to no other host. Check endpoint (HW_KPS_ENDPOINT) and region"
+	case (e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden) && accountRefusals[e.ErrorCode] != "":
+		return accountRefusals[e.ErrorCode]
 	case e.StatusCode == http.StatusUnauthorized:
 		return e.UnauthorizedHint
+	case e.StatusCode == http.StatusForbidden && e.ErrorCode == CodeKeypairVerifyFailed:
+		return "" // about the key pair, not a permission: KPS's message says it
 	case e.StatusCode == http.StatusForbidden:
 		return e.ForbiddenHint
 	case e.IsNoSuchAPI():
 		return "the gateway knows no such API; check endpoint (HW_KPS_ENDPOINT) and region (HW_REGION_NAME)"
-	case e.IsNotFound():
+	case e.Gone:
 		return e.NotFoundHint
+	case e.StatusCode == http.StatusBadRequest && slices.Contains(kmsFailures, e.ErrorCode) && e.KMSHint != "":
+		return e.KMSHint
 	case e.Problem != "" && e.StatusCode >= 500:
 		return "a gateway or proxy answered instead of KPS; this is usually passing trouble on the cloud's side"
 	}
@@ -110,36 +124,14 @@ func (e *ResponseError) IsNoSuchAPI() bool {
 	return e.StatusCode == http.StatusNotFound && e.ErrorCode == "APIGW.0101"
 }
 
-// IsNotFound reports the API's answers for a task it does not know. The API does
-// not document them; HTTP 400 with a KPS error body and HTTP 404 are both seen.
-func (e *ResponseError) IsNotFound() bool {
-	if e.Problem != "" {
-		return false
-	}
-	return (e.StatusCode == http.StatusNotFound && !e.IsNoSuchAPI()) || e.StatusCode == http.StatusBadRequest
-}
-
-// IsGone reports whether err is the API saying, for certain, that what was
-// asked for does not exist: a 404 (but not the gateway's "no such API"), or a
-// 400 whose message says so. Unlike IsNotFound, a 400 about something else
-// (a record of a task that never failed, say) is not taken for one.
+// IsGone reports whether err is the API saying, for certain, that the
+// object asked for does not exist: a 404 (but not the gateway's "no such
+// API"), or a 400 whose error_code is KPS's code for that kind of object
+// missing (KPS.4016 and KPS.6004 for a key pair, KPS.0005 for a failed-task
+// record; see codes.go). Decided by code, never by the message's words.
 func IsGone(err error) bool {
 	var re *ResponseError
-	if !errors.As(err, &re) || re.Problem != "" {
-		return false
-	}
-	if re.StatusCode == http.StatusNotFound {
-		return !re.IsNoSuchAPI()
-	}
-	msg := strings.ToLower(re.ErrorMsg)
-	return re.StatusCode == http.StatusBadRequest &&
-		(strings.Contains(msg, "not exist") || strings.Contains(msg, "not found") || strings.Contains(msg, "no such"))
-}
-
-// IsNotFound reports whether err is the API saying that the task does not exist.
-func IsNotFound(err error) bool {
-	var re *ResponseError
-	return errors.As(err, &re) && re.IsNotFound()
+	return errors.As(err, &re) && re.Gone
 }
 
 // IsTransient reports whether err may go away by itself: throttling, a
@@ -192,6 +184,9 @@ type RequestError struct {
 	// HeadersReceived is set when an answer began (its status line came)
 	// and its body could not be read: something does answer there.
 	HeadersReceived bool
+	// Unreachable says why the endpoint as configured can never answer
+	// (see endpointProblem): the request was not retried.
+	Unreachable string
 }
 
 func (e *RequestError) Error() string {
@@ -202,7 +197,14 @@ func (e *RequestError) Error() string {
 	if e.Attempts > 1 {
 		tries = fmt.Sprintf(" after %d attempts", e.Attempts)
 	}
-	return fmt.Sprintf("%s %s: no answer%s: %v", e.Method, e.URL, tries, e.Err)
+	msg := fmt.Sprintf("%s %s: no answer%s: %v", e.Method, e.URL, tries, e.Err)
+	switch {
+	case e.Unreachable != "":
+		return msg + ". Hint: " + e.Unreachable + "; " + endpointHint
+	case NeverConnected(e):
+		return msg + ". Hint: nothing accepted a connection there (a wrong port or host?); " + endpointHint
+	}
+	return msg
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }

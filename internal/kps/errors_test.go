@@ -53,24 +53,3 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
-
-// TestIsGone: only a 404 (not the gateway's "no such API") or a 400 that
-// says so is a thing that is gone; another 400, such as the refusal to
-// delete the record of a task that never failed, is not.
-func TestIsGone(t *testing.T) {
-	for _, c := range []struct {
-		err  error
-		want bool
-	}{
-		{&ResponseError{StatusCode: 404, ErrorCode: "KPS.0404"}, true},
-		{&ResponseError{StatusCode: 404, ErrorCode: "APIGW.0101", ErrorMsg: "The API does not exist or has not been published"}, false},
-		{&ResponseError{StatusCode: 400, ErrorCode: "KPS.0404", ErrorMsg: "The failed task does not exist"}, true},
-		{&ResponseError{StatusCode: 400, ErrorCode: "KPS.0405", ErrorMsg: "The task has not failed"}, false},
-		{&ResponseError{StatusCode: 403, ErrorMsg: "not found"}, false},
-		{errors.New("no answer"), false},
-	} {
-		if got := IsGone(c.err); got != c.want {
-			t.Errorf("IsGone(%v) = %v, want %v", c.err, got, c.want)
-		}
-	}
-}

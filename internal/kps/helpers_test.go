@@ -73,11 +73,15 @@ func associate(t *testing.T, c *kps.Client, ctx context.Context) (kps.StartedTas
 	})
 }
 
+// startServer serves a stand-in with server srv, bound to kp-old and
+// accepting testKey, and key pair kp-new to bind (KPS binds only a key
+// pair it holds), and returns it and a client with retries.
 func startServer(t *testing.T, e kpsfake.ECS) (*kpsfake.Server, *kps.Client) {
 	t.Helper()
 	fake := kpsfake.New(testToken)
 	e.Keypair, e.PrivateKey = "kp-old", testKey
 	fake.AddServer(testProject, "srv", e)
+	fake.AddKeypair(testProject, "kp-new", kpsfake.Keypair{})
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	return fake, retryingClient(t, srv.URL, 3)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -15,7 +16,7 @@ import (
 // private key KPS hosts (import, export, clear). The API's loose ends are
 // handled here, once, in the decoder: times in seconds or milliseconds,
 // frozen_state as a number or a string; a missing key pair is a 404 or a
-// 400 that says so (IsGone). No private key an answer carries ever leaves
+// 400 with one of KPS's codes for it (IsGone). No private key an answer carries ever leaves
 // this file but through ExportPrivateKey, whose caller asked for it.
 
 // Keypair is a key pair as KPS reports it.
@@ -56,12 +57,19 @@ type CreateKeypairRequest struct {
 // keypairDenied is the 403 hint of a key-pair call: its IAM action, and
 // with KMS the KMS actions the call needs too.
 func keypairDenied(action string, kms ...string) string {
-	hint := needs("kps:SSHKeyPair:" + action)
-	for _, k := range kms {
-		hint += ", and with KMS encryption " + k
+	also := ""
+	if len(kms) > 0 {
+		also = "with KMS encryption, also " + strings.Join(kms, " and ")
 	}
-	return hint
+	return permissionHint("kps:SSHKeyPair:"+action, also)
 }
+
+// The KMS actions of the calls that encrypt a private key (create, import)
+// and of the one that decrypts it (export), when KMS encryption is used.
+var (
+	createKMS = []string{"kms:cmk:createDataKey", "kms:cmk:list"}
+	exportKMS = []string{"kms:cmk:decryptDataKey"}
+)
 
 // keypairNotFoundHint is what a 400 or 404 for a named key pair may mean.
 const keypairNotFoundHint = "the key pair may not exist in this project (or belongs to another user, for scope user)"
@@ -84,7 +92,7 @@ func (c *Client) CreateKeypair(ctx context.Context, projectID string, r CreateKe
 		kp["key_protection"] = r.Hosting.json()
 	}
 	resp, err := c.sendJSON(ctx, http.MethodPost, c.endpoint.JoinPath("v3", projectID, "keypairs"), map[string]any{"keypair": kp},
-		hints{denied: keypairDenied("create", "kms:cmk:createDataKey", "kms:cmk:list")})
+		hints{denied: keypairDenied("create", createKMS...), kms: createKMS})
 	if err != nil {
 		return Keypair{}, err
 	}
@@ -99,7 +107,7 @@ func (c *Client) Keypair(ctx context.Context, projectID, name string) (Keypair, 
 		return Keypair{}, err
 	}
 	resp, err := c.get(ctx, c.endpoint.JoinPath("v3", projectID, "keypairs", name),
-		hints{denied: keypairDenied("get"), notFound: keypairNotFoundHint})
+		hints{denied: keypairDenied("get"), notFound: keypairNotFoundHint, gone: keypairGone})
 	if err != nil {
 		return Keypair{}, err
 	}
@@ -132,7 +140,7 @@ func (c *Client) Keypairs(ctx context.Context, projectID string) ([]Keypair, err
 			q.Set("marker", marker)
 		}
 		u.RawQuery = q.Encode()
-		resp, err := c.get(ctx, u, hints{denied: keypairDenied("list")})
+		resp, err := c.get(ctx, u, hints{denied: keypairDenied("list"), maxBody: MaxListBodyBytes})
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +179,7 @@ func (c *Client) UpdateKeypairDescription(ctx context.Context, projectID, name, 
 	}
 	resp, err := c.sendJSON(ctx, http.MethodPut, c.endpoint.JoinPath("v3", projectID, "keypairs", name),
 		map[string]any{"keypair": map[string]string{"description": description}},
-		hints{denied: keypairDenied("update"), notFound: keypairNotFoundHint, repeatable: true, noBody: true})
+		hints{denied: keypairDenied("update"), notFound: keypairNotFoundHint, gone: keypairGone, repeatable: true, noBody: true})
 	if err != nil {
 		return err
 	}
@@ -186,7 +194,7 @@ func (c *Client) DeleteKeypair(ctx context.Context, projectID, name string) erro
 		return err
 	}
 	resp, err := c.send(ctx, http.MethodDelete, c.endpoint.JoinPath("v3", projectID, "keypairs", name), nil,
-		hints{denied: keypairDenied("delete"), notFound: keypairNotFoundHint, repeatable: true, noBody: true})
+		hints{denied: keypairDenied("delete"), notFound: keypairNotFoundHint, gone: keypairGone, repeatable: true, noBody: true})
 	if err != nil {
 		return err
 	}
@@ -210,8 +218,8 @@ func (c *Client) ImportPrivateKey(ctx context.Context, projectID, name, userID s
 		kp["user_id"] = userID
 	}
 	resp, err := c.sendJSON(ctx, http.MethodPost, c.endpoint.JoinPath("v3", projectID, "keypairs", "private-key", "import"),
-		map[string]any{"keypair": kp}, hints{denied: keypairDenied("importPrivateKey", "kms:cmk:createDataKey", "kms:cmk:list"),
-			notFound: keypairNotFoundHint, repeatable: true, noBody: true})
+		map[string]any{"keypair": kp}, hints{denied: keypairDenied("importPrivateKey", createKMS...), kms: createKMS,
+			notFound: keypairNotFoundHint, gone: keypairGone, repeatable: true, noBody: true})
 	if err != nil {
 		return err
 	}
@@ -228,7 +236,7 @@ func (c *Client) ExportPrivateKey(ctx context.Context, projectID, name string) (
 	}
 	resp, err := c.sendJSON(ctx, http.MethodPost, c.endpoint.JoinPath("v3", projectID, "keypairs", "private-key", "export"),
 		map[string]any{"keypair": map[string]string{"name": name}},
-		hints{denied: keypairDenied("exportPrivateKey", "kms:cmk:decryptDataKey"), notFound: keypairNotFoundHint, repeatable: true})
+		hints{denied: keypairDenied("exportPrivateKey", exportKMS...), kms: exportKMS, notFound: keypairNotFoundHint, gone: keypairGone, repeatable: true})
 	if err != nil {
 		return "", err
 	}
@@ -254,7 +262,7 @@ func (c *Client) ClearPrivateKey(ctx context.Context, projectID, name string) er
 		return err
 	}
 	resp, err := c.send(ctx, http.MethodDelete, c.endpoint.JoinPath("v3", projectID, "keypairs", name, "private-key"), nil,
-		hints{denied: keypairDenied("clearPrivateKey"), notFound: keypairNotFoundHint, repeatable: true, noBody: true})
+		hints{denied: keypairDenied("clearPrivateKey"), notFound: keypairNotFoundHint, gone: keypairGone, repeatable: true, noBody: true})
 	if err != nil {
 		return err
 	}

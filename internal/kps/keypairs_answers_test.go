@@ -2,6 +2,8 @@ package kps_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -184,5 +186,43 @@ func TestClearOfNoPrivateKeyIsSuccess(t *testing.T) {
 	t.Cleanup(srv.Close)
 	if err := retryingClient(t, srv.URL, 0).ClearPrivateKey(context.Background(), testProject, "ops"); err != nil {
 		t.Fatalf("clear answered KPS.6005: %v", err)
+	}
+}
+
+// TestBodyLimitsBySize: a page of 1,000 key pairs with 255-character names
+// and x509 keys (several MiB) is read whole; one object is still limited
+// to 1 MiB, and a page to 32 MiB.
+func TestBodyLimitsBySize(t *testing.T) {
+	pem := "-----BEGIN PUBLIC KEY-----\n" + strings.Repeat(strings.Repeat("A", 64)+"\n", 40) + "-----END PUBLIC KEY-----\n"
+	var page strings.Builder
+	page.WriteString(`{"keypairs":[`)
+	for i := range 1000 {
+		if i > 0 {
+			page.WriteString(",")
+		}
+		name := fmt.Sprintf("%04d%s", i, strings.Repeat("n", 251))
+		item, _ := json.Marshal(map[string]any{"keypair": map[string]any{"name": name, "type": "x509", "public_key": pem}})
+		page.Write(item)
+	}
+	page.WriteString(`],"page_info":{}}`)
+	if page.Len() <= 1<<20 {
+		t.Fatalf("the page is %d bytes: no test of the limit", page.Len())
+	}
+	huge := `{"keypair":{"name":"ops","description":"` + strings.Repeat("d", 1<<20) + `"}}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/keypairs") {
+			_, _ = w.Write([]byte(page.String()))
+			return
+		}
+		_, _ = w.Write([]byte(huge))
+	}))
+	t.Cleanup(srv.Close)
+	c := retryingClient(t, srv.URL, 0)
+	if kps, err := c.Keypairs(context.Background(), testProject); err != nil || len(kps) != 1000 {
+		t.Fatalf("a page of %d bytes: %d key pairs, %v", page.Len(), len(kps), err)
+	}
+	if _, err := c.Keypair(context.Background(), testProject, "ops"); err == nil || !strings.Contains(err.Error(), "larger than 1 MiB") {
+		t.Fatalf("one key pair over 1 MiB: %v", err)
 	}
 }

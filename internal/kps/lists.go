@@ -33,20 +33,20 @@ const maxListedTasks = 100_000
 // RunningTasks lists the project's tasks that have not ended, every page:
 // GET /v3/{project_id}/running-tasks.
 func (c *Client) RunningTasks(ctx context.Context, projectID string) ([]ListedTask, error) {
-	return c.listTasks(ctx, projectID, "running-tasks")
+	return c.listTasks(ctx, projectID, "running-tasks", "kps::getRunningTask")
 }
 
 // FailedTasks lists the project's failed tasks, every page:
 // GET /v3/{project_id}/failed-tasks.
 func (c *Client) FailedTasks(ctx context.Context, projectID string) ([]ListedTask, error) {
-	return c.listTasks(ctx, projectID, "failed-tasks")
+	return c.listTasks(ctx, projectID, "failed-tasks", "kps::getFailedTask")
 }
 
 // listTasks reads every page of a list. It trusts the total and the pages it
 // gets rather than the page size it asked for (a gateway may honour a
 // smaller one), and stops at the first empty page, so that an API that
 // claims more than it serves cannot make it loop.
-func (c *Client) listTasks(ctx context.Context, projectID, list string) ([]ListedTask, error) {
+func (c *Client) listTasks(ctx context.Context, projectID, list, action string) ([]ListedTask, error) {
 	if err := CheckID("project_id", projectID); err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (c *Client) listTasks(ctx context.Context, projectID, list string) ([]Liste
 	for len(tasks) < maxListedTasks {
 		u := c.endpoint.JoinPath("v3", projectID, list)
 		u.RawQuery = url.Values{"limit": {strconv.Itoa(ListPageSize)}, "offset": {strconv.Itoa(len(tasks))}}.Encode()
-		resp, err := c.get(ctx, u, hints{denied: needs("kps:SSHKeyPair:list")})
+		resp, err := c.get(ctx, u, hints{denied: needs(action), maxBody: MaxListBodyBytes})
 		if err != nil {
 			return nil, err
 		}

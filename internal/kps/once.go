@@ -81,16 +81,3 @@ func rewound(req *http.Request) (*http.Request, error) {
 	again.Body = body
 	return again, nil
 }
-
-type noBodyKey struct{}
-
-// withNoBodyExpected marks the request sent with ctx as one whose success
-// has no body: an empty 200 is its whole answer, not one to retry.
-func withNoBodyExpected(ctx context.Context) context.Context {
-	return context.WithValue(ctx, noBodyKey{}, true)
-}
-
-func noBodyExpected(ctx context.Context) bool {
-	v, _ := ctx.Value(noBodyKey{}).(bool)
-	return v
-}

@@ -55,17 +55,19 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 		return transientTransportError(err), nil
 	}
 	if resp.StatusCode == http.StatusOK && !noBodyExpected(ctx) {
-		return !bodyLooksWhole(resp), nil
+		return !bodyLooksWhole(resp, bodyLimit(ctx)), nil
 	}
 	return transientStatus(resp.StatusCode), nil
 }
 
 // transientTransportError reports whether a request that got no answer may
 // get one if tried again. The library's policy knows which transport errors
-// are final: an untrusted certificate, a bad scheme or header. A request the
-// budget did not send, its quota spent for longer than it waits, is final too.
+// are final: an untrusted certificate, a bad scheme or header; so are a
+// host that does not resolve and a failed TLS handshake (unreachable.go). A
+// request the budget did not send, its quota spent for longer than it
+// waits, is final too.
 func transientTransportError(err error) bool {
-	if isSpent(err) {
+	if isSpent(err) || endpointProblem(err) != "" {
 		return false
 	}
 	retry, _ := retryablehttp.DefaultRetryPolicy(context.Background(), nil, err)
@@ -78,13 +80,13 @@ func transientTransportError(err error) bool {
 // body is put back as it was read, for the caller (or the next retry's
 // drain). A body over the limit counts as whole: it is an error, not one
 // that passes.
-func bodyLooksWhole(resp *http.Response) bool {
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
+func bodyLooksWhole(resp *http.Response, limit int) bool {
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
 	putBack(resp, body, readErr)
 	if readErr != nil {
 		return false
 	}
-	return len(body) > MaxBodyBytes || json.Valid(body)
+	return len(body) > limit || json.Valid(body)
 }
 
 // putBack restores a body whose first bytes, head, were read already, with

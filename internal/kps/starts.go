@@ -126,9 +126,17 @@ type dispatchJ struct {
 	ErrorMsg  string `json:"error_msg"`
 }
 
-// startDenied is the 403 hint of associate and disassociate: KPS's IAM
-// action for both is bind.
-var startDenied = needs("kps:SSHKeyPair:bind")
+// startDenied is the 403 hint of associate and disassociate, by call: the
+// IAM action, and the read actions of ECS and the rest that KPS's own check
+// of the server needs.
+var startDenied = map[string]string{
+	"associate":    permissionHint("kps:SSHKeyPair:bind", serverReads),
+	"disassociate": permissionHint("kps:SSHKeyPair:unbind", serverReads),
+}
+
+// serverReads is what else a start needs: KPS checks the server with the
+// caller's rights.
+const serverReads = "and the ECS read actions KPS checks the server with, such as ecs:cloudServers:showServer"
 
 // Associate starts a task that binds a key pair to a server:
 // POST /v3/{project_id}/keypairs/associate.
@@ -158,7 +166,7 @@ func (c *Client) startTask(ctx context.Context, projectID, serverID, call string
 		return StartedTask{}, fmt.Errorf("encoding the request: %w", err)
 	}
 	u := c.endpoint.JoinPath("v3", projectID, "keypairs", call)
-	resp, err := c.send(ctx, http.MethodPost, u, raw, hints{denied: startDenied})
+	resp, err := c.send(ctx, http.MethodPost, u, raw, hints{denied: startDenied[call]})
 	if err != nil {
 		return StartedTask{}, err
 	}
@@ -190,7 +198,7 @@ func (c *Client) DeleteFailedTask(ctx context.Context, projectID, taskID string)
 		return err
 	}
 	return c.delete(ctx, c.endpoint.JoinPath("v3", projectID, "failed-tasks", taskID),
-		"the failed-task record may already be gone, or the task did not fail")
+		"the failed-task record is already gone, or the task did not fail")
 }
 
 // DeleteFailedTasks deletes every failed-task record of the project:
@@ -204,7 +212,7 @@ func (c *Client) DeleteFailedTasks(ctx context.Context, projectID string) error 
 
 func (c *Client) delete(ctx context.Context, u *url.URL, notFound string) error {
 	resp, err := c.send(ctx, http.MethodDelete, u, nil, hints{
-		denied: needs("kps:SSHKeyPair:delete"), notFound: notFound,
+		denied: needs("kps::deleteFailedTask"), notFound: notFound, gone: failedTaskGone,
 	})
 	if err != nil {
 		return err

@@ -99,7 +99,7 @@ func TestDeleteFailedTasks(t *testing.T) {
 	if err := c.DeleteFailedTask(t.Context(), testProject, "f1"); err != nil {
 		t.Fatalf("an empty 200 is success: %v", err)
 	}
-	if err := c.DeleteFailedTask(t.Context(), testProject, "f1"); !kps.IsNotFound(err) || !strings.Contains(err.Error(), "may already be gone") {
+	if err := c.DeleteFailedTask(t.Context(), testProject, "f1"); !kps.IsGone(err) || !strings.Contains(err.Error(), "already gone") {
 		t.Fatalf("deleting f1 again: %v", err)
 	}
 	if _, found, err := c.FailedTask(t.Context(), testProject, "f2"); err != nil || !found {
@@ -123,6 +123,7 @@ func TestSignedStartCoversTheBody(t *testing.T) {
 	fake := kpsfake.New(testToken)
 	fake.AddAccessKey("AKSTART", "sk-start", "")
 	fake.AddServer(testProject, "srv", kpsfake.ECS{Keypair: "kp-old", PrivateKey: testKey})
+	fake.AddKeypair(testProject, "kp-new", kpsfake.Keypair{})
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	u, err := kps.ParseEndpoint(srv.URL)

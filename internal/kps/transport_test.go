@@ -3,6 +3,7 @@ package kps_test
 import (
 	"context"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,5 +134,36 @@ func TestSSLCertFileIsHonoured(t *testing.T) {
 	}
 	if got := runChild(t, srv.URL, "SSL_CERT_FILE="+filepath.Join(t.TempDir(), "none.pem"), "SSL_CERT_DIR=/nonexistent"); !strings.Contains(got, "certificate") {
 		t.Errorf("without the CA: %s, want a certificate error", got)
+	}
+}
+
+// TestUnreachableEndpointsFailAtOnce: an https:// endpoint served in plain
+// HTTP, and one whose certificate is not trusted, can never answer as
+// configured: one attempt, and an error naming the endpoint, the cause and
+// what to check. A refused connection is retried, then says so too.
+func TestUnreachableEndpointsFailAtOnce(t *testing.T) {
+	var attempts atomic.Int32
+	count := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { attempts.Add(1) })
+	plain := httptest.NewServer(count)
+	t.Cleanup(plain.Close)
+	tlsSrv := httptest.NewTLSServer(count)
+	t.Cleanup(tlsSrv.Close)
+	for name, tc := range map[string]struct{ endpoint, want string }{
+		"https to plain HTTP": {"https://" + plain.Listener.Addr().String(), "answers in plain HTTP"},
+		"untrusted":           {tlsSrv.URL, "TLS certificate is not trusted"},
+		"refused":             {"http://" + closedPort(t), "nothing accepted a connection there"},
+	} {
+		_, err := retryingClient(t, tc.endpoint, 2).GetTask(t.Context(), testProject, "t1")
+		var re *kps.RequestError
+		if !errors.As(err, &re) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "check endpoint (HW_KPS_ENDPOINT)") ||
+			!strings.Contains(err.Error(), tc.endpoint) {
+			t.Errorf("%s: %v", name, err)
+		}
+		if name != "refused" && re != nil && re.Attempts != 1 {
+			t.Errorf("%s: %d attempts, want 1", name, re.Attempts)
+		}
+	}
+	if n := attempts.Load(); n != 0 {
+		t.Fatalf("%d requests were served: none could be", n)
 	}
 }

@@ -134,7 +134,7 @@ func TestAccKeypairTaskDataSource_apiErrors(t *testing.T) {
 		faults := []kpsfake.Fault{f, f, f, f}
 		api.AddTask(testProject, taskID, kpsfake.Task{ServerID: "s", Timeline: []kpsfake.Step{{Status: "SUCCESS_RESET"}}, Faults: faults})
 	}
-	fault("forbidden", kpsfake.Fault{Status: 403, Code: "KPS.0403", Message: "no permission"})
+	fault("forbidden", kpsfake.Fault{Status: 403, Code: "KPS.9003", Message: "no permission"})
 	fault("gone", kpsfake.Fault{Status: 404, Code: "KPS.1002", Message: "task not found"})
 	fault("moved", kpsfake.Fault{Kind: kpsfake.FaultRedirect, Location: "https://elsewhere.example/"})
 	fault("huge", kpsfake.Fault{Kind: kpsfake.FaultOversized})
@@ -164,8 +164,8 @@ data "kps_keypair_task" "t" { task_id = "any" }
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{
 			step(withProvider(api.URL, "expired-token"), url+"any", "HTTP 401", "APIGW.0301", "X-Request-Id fake-", "IAM tokens last 24 hours"),
-			step(read("forbidden"), url+"forbidden", "HTTP 403", "KPS.0403", "no permission", "kps::getTask"),
-			step(read("unknown"), url+"unknown", "HTTP 400", "KPS.0404", "The task does not exist", "purged"),
+			step(read("forbidden"), url+"forbidden", "HTTP 403", "KPS.9003", "no permission", "kps::getTask"),
+			step(read("unknown"), url+"unknown", "HTTP 400", "KPS.0001", "taskId is illegal", "purged"),
 			step(read("gone"), "HTTP 404", "KPS.1002", "task not found", "purged"),
 			step(withProvider(api.URL+"/wrong/prefix", testToken), "HTTP 404", "APIGW.0101", "check endpoint"),
 			step(read("moved"), "HTTP 302", "never follows redirects"),

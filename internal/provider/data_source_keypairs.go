@@ -6,6 +6,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -14,8 +16,9 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = (*keypairsDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*keypairsDataSource)(nil)
+	_ datasource.DataSource                   = (*keypairsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure      = (*keypairsDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*keypairsDataSource)(nil)
 )
 
 func newKeypairsDataSource() datasource.DataSource { return &keypairsDataSource{} }
@@ -79,9 +82,33 @@ func (d *keypairsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	}
 }
 
+// ValidateConfig refuses a private key given as the public_key filter: a
+// data source's arguments are saved in state.
+func (d *keypairsDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var filter types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("public_key"), &filter)...)
+	resp.Diagnostics.Append(refusePrivateKeyFilter(filter)...)
+}
+
+// refusePrivateKeyFilter is the error for a private key given where the
+// public_key filter belongs, with no attribute path: Terraform would print
+// the attribute's source lines, the key itself when it is written there.
+func refusePrivateKeyFilter(filter types.String) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !filter.IsNull() && !filter.IsUnknown() && keymaterial.IsPrivateKey(filter.ValueString()) {
+		diags.AddError("The public_key filter holds a private key",
+			"A private key was given where a public key belongs; it is not shown here, and nothing was read or saved. "+
+				"The usual cause is file(\"id_ed25519\") in place of file(\"id_ed25519.pub\").")
+	}
+	return diags
+}
+
 func (d *keypairsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m keypairsDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	// Checked here too: a filter unknown at validation (from another
+	// resource) is known by the read.
+	resp.Diagnostics.Append(refusePrivateKeyFilter(m.PublicKey)...)
 	client, project, diags := d.data.clientFor(ctx, m.ProjectID)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

@@ -43,7 +43,7 @@ func TestAccRotation_twiceThenRetire(t *testing.T) {
 	logFile := filepath.Join(t.TempDir(), "trace.log")
 	env := []string{"HW_KPS_ENDPOINT=" + api.URL, "HW_AUTH_TOKEN=" + testToken, "HW_PROJECT_ID=" + testProject,
 		"TF_VAR_server_id=srv", "TF_VAR_first_keypair=kp-2025", "TF_LOG=TRACE", "TF_LOG_PATH=" + logFile}
-	secrets := []string{"acc-test-old-key", generatedKeyText}
+	secrets := []string{"acc-test-old-key", generatedKeyLine("kp-2026"), generatedKeyLine("kp-2027")}
 	var out lockedBuffer
 	run := func(args ...string) {
 		t.Helper()
@@ -110,7 +110,7 @@ ephemeral "kps_keypair_private_key" "k" {
   name = "pub-only"
 }
 `,
-			ExpectError: expectError("KPS does not host the private key of pub-only", "KPS.0120", "private_key_hosting"),
+			ExpectError: expectError("KPS does not host the private key of pub-only", "KPS.6005", "private_key_hosting"),
 		}},
 	})
 }
@@ -153,7 +153,8 @@ resource "kps_keypair_association" "a" {
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("kps_keypair_association.a", tfjsonpath.New("task_status"), knownvalue.StringExact("SUCCESS_REPLACE")),
-				stateDoesNotContain("a private key", generatedKeyText),
+				stateDoesNotContain("kp-cur's private key", generatedKeyLine("kp-cur")),
+				stateDoesNotContain("kp-next's private key", generatedKeyLine("kp-next")),
 			},
 			Check: api.startedOnce(func(s kpsfake.StartRequest) error {
 				if s.AuthKey != kpsfake.PrivateKeyOf("kp-cur") || s.KeypairName != "kp-next" {

@@ -211,9 +211,26 @@ func (c stateTextCheck) CheckState(_ context.Context, req statecheck.CheckStateR
 // oldKey is the private key of the key pair the test servers have bound.
 const oldKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nacc-test-old-key-5b1d\n-----END OPENSSH PRIVATE KEY-----\n"
 
+// boundKeypairs are the key pairs tests bind in configurations of their
+// own without creating them, and no test creates. KPS binds only a key pair
+// it holds, so addServer adds those the test has not added itself.
+var boundKeypairs = []string{"kp-new", "kp-fleet", "kp-a", "kp-b", "kp-c", "kp-d"}
+
+// addKeypairs adds each key pair named that the stand-in does not hold yet,
+// as one made elsewhere, for a test to bind.
+func (f *fakeAPI) addKeypairs(names ...string) {
+	for _, name := range names {
+		if _, ok := f.KeypairOf(testProject, name); !ok {
+			f.AddKeypair(testProject, name, kpsfake.Keypair{})
+		}
+	}
+}
+
 // addServer adds a running server bound to kp-old that accepts oldKey,
-// whose tasks take 300 ms unless e says otherwise.
+// whose tasks take 300 ms unless e says otherwise, and the key pairs the
+// tests bind (boundKeypairs).
 func (f *fakeAPI) addServer(id string, e kpsfake.ECS) {
+	f.addKeypairs(boundKeypairs...)
 	if e.Keypair == "" {
 		e.Keypair = "kp-old"
 	}
@@ -236,8 +253,10 @@ func (f *fakeAPI) server(t *testing.T, id string) kpsfake.ECS {
 }
 
 // associationConfig binds keypair to srv with body as the rest of the
-// resource, and gates a terraform_data on it.
+// resource, and gates a terraform_data on it. The stand-in is given the
+// key pair, unless it holds it already: KPS binds only a key pair it holds.
 func (f *fakeAPI) associationConfig(keypair, body string) string {
+	f.addKeypairs(keypair)
 	return f.providerConfig() + fmt.Sprintf(`
 resource "kps_keypair_association" "a" {
   server_id     = "srv"

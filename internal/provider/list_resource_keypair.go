@@ -65,6 +65,7 @@ const detailReaders = 10
 func (l *keypairListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var m keypairListModel
 	diags := req.Config.Get(ctx, &m)
+	diags.Append(refusePrivateKeyFilter(m.PublicKey)...)
 	client, project, d := l.data.clientFor(ctx, m.ProjectID)
 	diags.Append(d...)
 	if diags.HasError() {

@@ -244,7 +244,7 @@ func (r *keypairResource) Create(ctx context.Context, req resource.CreateRequest
 		}
 	}
 	settleUnknown(&plan)
-	resp.Diagnostics.Append(settleProtection(ctx, req.Config, &plan, resp.Private)...)
+	resp.Diagnostics.Append(settleProtection(ctx, req.Config, &plan, resp.Private, resp.Diagnostics.HasError())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(recordIdentity(ctx, resp.Identity, &plan)...)
 }
@@ -367,6 +367,9 @@ func (r *keypairResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	name := state.Name.ValueString()
+	if !r.stillOurs(ctx, client, project, state, "update", &resp.Diagnostics) {
+		return
+	}
 	// What each step changed is saved as it succeeds, so that a step that
 	// fails leaves the state true to KPS.
 	saved := state
@@ -400,18 +403,23 @@ func (r *keypairResource) Update(ctx context.Context, req resource.UpdateRequest
 	if err != nil {
 		resp.Diagnostics.AddError("KPS key pair "+name+" was updated, but could not be read back", err.Error())
 		saved.PrivateKeyHosted = types.BoolNull()
-		resp.Diagnostics.Append(settleProtection(ctx, req.Config, &saved, resp.Private)...)
+		resp.Diagnostics.Append(settleProtection(ctx, req.Config, &saved, resp.Private, false)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
 		return
 	}
 	refreshKeypair(&saved, kp)
-	resp.Diagnostics.Append(settleProtection(ctx, req.Config, &saved, resp.Private)...)
+	resp.Diagnostics.Append(settleProtection(ctx, req.Config, &saved, resp.Private, false)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
 	resp.Diagnostics.Append(recordIdentity(ctx, resp.Identity, &saved)...)
 }
 
 // Delete deletes the key pair; one already gone is success. A refusal keeps
-// the state, with KPS's code and message.
+// the state, with KPS's code and message. It refuses a protected key pair
+// too: ModifyPlan refuses every plan it can see deleting one, but a
+// tainted resource, or terraform apply -replace, plans a deletion the
+// provider is not shown while planning. And it deletes only the key pair
+// this state made: one made again elsewhere under its name (a plan made
+// with -refresh=false would not have seen it) is forgotten, not deleted.
 func (r *keypairResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m keypairModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
@@ -420,9 +428,61 @@ func (r *keypairResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := client.DeleteKeypair(ctx, project, m.Name.ValueString()); err != nil && !kps.IsGone(err) {
-		resp.Diagnostics.AddError("Cannot delete KPS key pair "+m.Name.ValueString(), err.Error())
+	name := m.Name.ValueString()
+	if protected(m) {
+		resp.Diagnostics.AddError("KPS key pair "+name+" is protected from deletion",
+			"This apply would delete key pair "+name+" (to replace it: terraform apply -replace, or a resource marked "+
+				"tainted), but deletion_protection is true for it, as it is by default while KPS holds its private key. "+
+				"Nothing was deleted. To delete it, first set deletion_protection = false on it and apply that alone; to "+
+				"keep it, terraform untaint it, or drop -replace.")
+		return
 	}
+	current, err := client.Keypair(ctx, project, name)
+	switch {
+	case kps.IsGone(err):
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot delete KPS key pair "+name, "Reading it first, to delete only the key pair this "+
+			"state made, failed: "+err.Error())
+		return
+	case replacedElsewhere(m, current):
+		resp.Diagnostics.AddWarning("KPS key pair "+name+" was not deleted: it now holds another key",
+			"The key pair of that name in KPS (made "+madeWhen(current)+") holds another public key than the one in state: "+
+				"it was deleted and made again outside Terraform, and is not this configuration's to delete. It is "+
+				"forgotten, and left as it is in KPS.")
+		return
+	}
+	if err := client.DeleteKeypair(ctx, project, name); err != nil && !kps.IsGone(err) {
+		resp.Diagnostics.AddError("Cannot delete KPS key pair "+name, err.Error())
+	}
+}
+
+// stillOurs reads the key pair in state before an update changes it, and
+// reports whether it is still the one this state made: not gone, and not
+// made again elsewhere under its name with another key (a plan made with
+// -refresh=false would not have seen either). Otherwise nothing is changed,
+// and diags says why.
+func (r *keypairResource) stillOurs(ctx context.Context, client *kps.Client, project string, state keypairModel, what string,
+	diags *diag.Diagnostics,
+) bool {
+	name := state.Name.ValueString()
+	current, err := client.Keypair(ctx, project, name)
+	switch {
+	case kps.IsGone(err):
+		diags.AddError("KPS key pair "+name+" no longer exists",
+			"It was deleted outside Terraform, so there is nothing to "+what+" ("+err.Error()+"). Nothing was changed: "+
+				"plan again with refresh, which removes it from state and plans it anew.")
+	case err != nil:
+		diags.AddError("Cannot read KPS key pair "+name, "Reading it before the "+what+" failed: "+err.Error())
+	case replacedElsewhere(state, current):
+		diags.AddError("KPS key pair "+name+" now holds another key",
+			"The key pair of that name in KPS (made "+madeWhen(current)+") holds another public key than the one in "+
+				"state: it was deleted and made again outside Terraform, and is not this configuration's to change. "+
+				"Nothing was changed: plan again with refresh, which removes it from state.")
+	default:
+		return true
+	}
+	return false
 }
 
 // ImportState takes <name> or <project_id>/<name>, or (Terraform 1.12 and

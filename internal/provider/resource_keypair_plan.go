@@ -51,7 +51,10 @@ func (r *keypairResource) ValidateConfig(ctx context.Context, req resource.Valid
 
 // checkKeyMaterial checks public_key and private_key_wo where they are
 // known. No message quotes either: a private key given as public_key must
-// show nowhere, not even in the error that refuses it.
+// show nowhere, not even in the error that refuses it. So the errors about
+// their text name the attribute in words and carry no attribute path:
+// Terraform prints the source lines of an attribute an error points at,
+// and those are the key itself when it is written in the configuration.
 func checkKeyMaterial(m keypairModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	publicKey := path.Root("public_key")
@@ -64,7 +67,7 @@ func checkKeyMaterial(m keypairModel) diag.Diagnostics {
 				"key), or set it to the public key to import.")
 		publicKnown = false
 	case keymaterial.IsPrivateKey(m.PublicKey.ValueString()):
-		diags.AddAttributeError(publicKey, "public_key holds a private key",
+		diags.AddError("public_key holds a private key",
 			"A private key was given where the public key belongs; it is not shown here, and nothing was sent or "+
 				"saved. The usual cause is file(\"id_ed25519\") in place of file(\"id_ed25519.pub\"). To have KPS keep "+
 				"the private key too, give it as private_key_wo, with private_key_hosting.")
@@ -72,7 +75,7 @@ func checkKeyMaterial(m keypairModel) diag.Diagnostics {
 	case m.Type.IsUnknown():
 	default:
 		if err := keymaterial.CheckPublicKey(m.PublicKey.ValueString(), typeOrDefault(m.Type)); err != nil {
-			diags.AddAttributeError(publicKey, "public_key is not a public key KPS can import", err.Error()+".")
+			diags.AddError("public_key is not a public key KPS can import", err.Error()+".")
 			publicKnown = false
 		}
 	}
@@ -82,16 +85,16 @@ func checkKeyMaterial(m keypairModel) diag.Diagnostics {
 	privateKey := m.PrivateKeyWO.ValueString()
 	switch err := keymaterial.CheckPrivateKey(privateKey); {
 	case errors.Is(err, keymaterial.ErrEncrypted):
-		diags.AddAttributeError(path.Root("private_key_wo"), "private_key_wo is encrypted",
+		diags.AddError("private_key_wo is encrypted",
 			"The private key is protected by a passphrase, and KPS would host a key that no rotation could use. "+
 				"Give it unencrypted (ssh-keygen -p -N \"\" -f KEY writes a copy without one); KPS encrypts what it "+
 				"hosts (private_key_hosting).")
 	case err != nil:
-		diags.AddAttributeError(path.Root("private_key_wo"), "private_key_wo is not a private key KPS can host",
+		diags.AddError("private_key_wo is not a private key KPS can host",
 			"It must be an unencrypted PEM or OpenSSH private key: "+err.Error()+".")
 	case publicKnown:
 		if matches, known := keymaterial.Matches(privateKey, m.PublicKey.ValueString()); known && !matches {
-			diags.AddAttributeError(path.Root("private_key_wo"), "private_key_wo does not belong to public_key",
+			diags.AddError("private_key_wo does not belong to public_key",
 				"The public key of private_key_wo is not public_key, so a rotation that exports the hosted key "+
 					"could not log in to a server that accepts public_key. Give the private key of public_key.")
 		}

@@ -60,20 +60,24 @@ type privateData interface {
 
 // settleProtection gives deletion_protection its value after a create or
 // an update: the configuration's, or its default, which private state then
-// remembers as such.
-func settleProtection(ctx context.Context, config tfsdk.Config, m *keypairModel, private privateData) diag.Diagnostics {
-	var configured types.Bool
-	diags := config.GetAttribute(ctx, path.Root("deletion_protection"), &configured)
-	defaulted := configured.IsNull() || configured.IsUnknown()
-	if defaulted {
+// remembers as such. A create that fails after the key pair exists
+// (halfMade) saves it tainted, for the next apply to replace: nothing can
+// be bound to a key pair that was never whole, so its default is false,
+// kept through refreshes, rather than a protection that would refuse the
+// replacement.
+func settleProtection(ctx context.Context, config tfsdk.Config, m *keypairModel, private privateData, halfMade bool) diag.Diagnostics {
+	defaulted := defaultProtection(ctx, config)
+	switch {
+	case defaulted && halfMade:
+		m.DeletionProtection, defaulted = types.BoolValue(false), false
+	case defaulted:
 		m.DeletionProtection = types.BoolValue(m.PrivateKeyHosted.ValueBool())
 	}
 	value := []byte("false")
 	if defaulted {
 		value = []byte("true")
 	}
-	diags.Append(private.SetKey(ctx, privateProtectionDefault, value)...)
-	return diags
+	return private.SetKey(ctx, privateProtectionDefault, value)
 }
 
 // refreshProtection follows KPS on a refresh where deletion_protection is
@@ -86,4 +90,14 @@ func refreshProtection(ctx context.Context, prior, next privateData, m *keypairM
 		diags.Append(next.SetKey(ctx, privateProtectionDefault, []byte("true"))...)
 	}
 	return diags
+}
+
+// defaultProtection reports whether the configuration leaves
+// deletion_protection to its default.
+func defaultProtection(ctx context.Context, config tfsdk.Config) bool {
+	var configured types.Bool
+	if config.GetAttribute(ctx, path.Root("deletion_protection"), &configured).HasError() {
+		return false
+	}
+	return configured.IsNull() || configured.IsUnknown()
 }

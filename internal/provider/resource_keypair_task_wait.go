@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 	"github.com/kpsops/terraform-provider-kps/internal/wait"
 )
@@ -70,8 +71,9 @@ func (r *keypairTaskWaitResource) Schema(ctx context.Context, _ resource.SchemaR
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Waits, during apply, until a KPS key-pair task ends. Resources that reference this one, " +
 			"or name it in `depends_on`, are held back until then. It creates nothing in the cloud.\n\n" +
-			"A task that fails is an error (unless `fail_on_failure = false`) and leaves nothing in state, so the " +
-			"next apply waits again rather than planning a replacement. Once the wait is over, the task is never read " +
+			"A task that fails is an error (unless `fail_on_failure = false`) that gives the reason KPS recorded for it " +
+			"(its failed-task record) and what to do; nothing is saved to state, so the next apply reads the task again " +
+			"and fails the same way, rather than planning a replacement. Once the wait is over, the task is never read " +
 			"again: refreshes make no API call.",
 		Attributes: map[string]schema.Attribute{
 			"task_id": schema.StringAttribute{
@@ -112,7 +114,8 @@ func (r *keypairTaskWaitResource) Schema(ctx context.Context, _ resource.SchemaR
 
 // Create is the wait. On success, or on failure with fail_on_failure = false,
 // state is saved; on every other ending nothing is, so the next apply waits
-// again instead of planning a replacement.
+// again instead of planning a replacement (and, for a task that failed,
+// fails again with the reason KPS recorded).
 func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan keypairTaskWaitModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -139,10 +142,13 @@ func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.Creat
 	}
 	task := res.Task
 	if task.Status.Failed() && plan.FailOnFailure.ValueBool() {
+		failed := keypairops.Failure(ctx, client, project, kps.Task{ID: taskID, ServerID: task.ServerID, Status: task.Status},
+			res.CompletedAt)
 		resp.Diagnostics.AddError("KPS task "+taskID+" failed",
-			fmt.Sprintf("Task %s on server %s ended with status %s. Nothing was saved to state, so the next apply "+
-				"waits for this task again. Set fail_on_failure = false to accept a failed task.",
-				taskID, task.ServerID, task.Status.Raw))
+			fmt.Sprintf("Task %s on server %s ended with status %s. Reason: %s. %s Nothing was saved to state: the "+
+				"next apply reads the task again, and fails the same way, since a task that ended does not change. Set "+
+				"fail_on_failure = false to accept a failed task.",
+				taskID, task.ServerID, task.Status.Raw, failed.Reason(), failureAdvice(failed)))
 		return
 	}
 

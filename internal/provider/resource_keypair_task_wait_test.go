@@ -246,7 +246,7 @@ func TestAccKeypairTaskWait_stopsAtFinalErrors(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{{
 			Config:      api.waitConfig("nonexistent", ""),
-			ExpectError: expectError("Cannot read KPS task nonexistent", "HTTP 400", "KPS.0404"),
+			ExpectError: expectError("Cannot read KPS task nonexistent", "HTTP 400", "KPS.0001"),
 		}},
 	})
 	if n := api.Requests("nonexistent"); n > 1 {

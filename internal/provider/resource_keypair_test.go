@@ -20,9 +20,6 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/dev/testkeys"
 )
 
-// generatedKeyText is what every private key the stand-in generates holds.
-const generatedKeyText = "kpsfake-private-key-of-"
-
 // importedPublicKey and importedPrivateKey are a pair the tests import;
 // importedKeyLine, a line of the private key, is what the tests look for
 // where no private key may be.
@@ -31,6 +28,10 @@ var (
 	importedPrivateKey = testkeys.CI.OpenSSHPrivate
 	importedKeyLine    = longestLine(importedPrivateKey)
 )
+
+// generatedKeyLine is a line of the private key the stand-in generates for
+// key pair name: what the tests look for where that key may not be.
+func generatedKeyLine(name string) string { return longestLine(kpsfake.PrivateKeyOf(name)) }
 
 // longestLine is the longest line of a key: a piece of it that is found
 // nowhere else.
@@ -68,18 +69,19 @@ func TestAccKeypair_generatedAndHosted(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:           api.keypairConfig("  name = \"ops\"\n  private_key_hosting = {}" + unprotected),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planDoesNotContain{"a private key", generatedKeyText}}},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planDoesNotContain{"a private key", generatedKeyLine("ops")}}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					keypairAttr("private_key_hosted", knownvalue.Bool(true)),
 					keypairAttr("public_key", knownvalue.StringRegexp(regexp.MustCompile(`^ssh-ed25519 `))),
-					keypairAttr("fingerprint", knownvalue.StringRegexp(regexp.MustCompile(`^SHA256:`))),
+					// KPS shows OpenSSH's MD5 fingerprint, as colon-separated hex.
+					keypairAttr("fingerprint", knownvalue.StringRegexp(regexp.MustCompile(`^([0-9a-f]{2}:){15}[0-9a-f]{2}$`))),
 					keypairAttr("type", knownvalue.StringExact("ssh")),
 					keypairAttr("scope", knownvalue.StringExact("user")),
 					keypairAttr("created_at", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
 					keypairAttr("private_key_hosting", knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"encryption": knownvalue.StringExact("default"), "kms_key_id": knownvalue.Null(), "kms_key_name": knownvalue.Null(),
 					})),
-					stateDoesNotContain("a private key", generatedKeyText),
+					stateDoesNotContain("a private key", generatedKeyLine("ops")),
 				},
 				Check: func(*terraform.State) error {
 					if kp, ok := api.KeypairOf(testProject, "ops"); !ok || !kp.Hosted || api.CreateRequests() != 1 {
@@ -347,12 +349,12 @@ resource "kps_keypair" "ci" {
 	if err != nil || !strings.Contains(string(trace), "private-key/import") || !strings.Contains(string(trace), "KPS response body") {
 		t.Fatalf("the TRACE log has no import and no bodies (%v)", err)
 	}
-	for _, secret := range []string{generatedKeyText, importedKeyLine} {
+	for _, secret := range []string{generatedKeyLine("gen"), importedKeyLine} {
 		if strings.Contains(string(trace), secret) || strings.Contains(out.String(), secret) {
 			t.Fatalf("a private key (%s) is in the TRACE log or the CLI's output", secret)
 		}
 	}
-	if state := readState(t, ws); strings.Contains(state, generatedKeyText) || strings.Contains(state, importedKeyLine) {
+	if state := readState(t, ws); strings.Contains(state, generatedKeyLine("gen")) || strings.Contains(state, importedKeyLine) {
 		t.Fatal("a private key is in the state file")
 	}
 }

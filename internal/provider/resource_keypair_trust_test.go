@@ -93,44 +93,68 @@ func TestAccKeypair_createThatLandsLate(t *testing.T) {
 }
 
 // TestAccKeypair_privateKeyAsPublicKey: file("id_ed25519") where the .pub
-// belongs. The plan fails with an error that says so, and the key is in
-// neither the CLI's output, nor a state, nor the TRACE log; nothing is sent.
+// belongs, or the key written in the configuration as a heredoc. The plan
+// fails with an error that says so, and the key is in neither the CLI's
+// output (no source lines of it under the error), nor a state, nor the
+// TRACE log; nothing is sent.
 func TestAccKeypair_privateKeyAsPublicKey(t *testing.T) {
 	ws := cliWorkspace(t)
 	api := newFakeAPI(t)
 	if err := os.WriteFile(filepath.Join(ws.Dir, "id_ed25519"), []byte(importedPrivateKey), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	config := requiredKPS + api.providerConfig() + `
+	for name, value := range map[string]string{
+		"file":    `file("id_ed25519")`,
+		"heredoc": "<<-EOT\n" + importedPrivateKey + "EOT",
+	} {
+		config := requiredKPS + api.providerConfig() + `
 resource "kps_keypair" "ci" {
   name       = "ci"
-  public_key = file("id_ed25519")
+  public_key = ` + value + `
 }
 `
-	if err := ws.WriteConfig(config); err != nil {
-		t.Fatal(err)
-	}
-	logFile := filepath.Join(t.TempDir(), "trace.log")
-	var out lockedBuffer
-	err := ws.Run(t.Context(), &out, []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logFile}, "plan", "-input=false", "-no-color")
-	if err == nil || !strings.Contains(out.String(), "public_key holds a private key") {
-		t.Fatalf("plan: %v\n%s", err, out.String())
-	}
-	trace, readErr := os.ReadFile(logFile)
-	if readErr != nil || len(trace) == 0 {
-		t.Fatalf("no TRACE log: %v", readErr)
-	}
-	for line := range strings.Lines(importedPrivateKey) {
-		if line = strings.TrimSpace(line); len(line) < 16 {
-			continue
+		if err := ws.WriteConfig(config); err != nil {
+			t.Fatal(err)
 		}
-		if strings.Contains(out.String(), line) || strings.Contains(string(trace), line) {
-			t.Fatal("a line of the private key is in the CLI's output or the TRACE log")
+		logFile := filepath.Join(t.TempDir(), "trace.log")
+		var out lockedBuffer
+		err := ws.Run(t.Context(), &out, []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logFile}, "plan", "-input=false", "-no-color")
+		if err == nil || !strings.Contains(out.String(), "public_key holds a private key") {
+			t.Fatalf("%s: plan: %v\n%s", name, err, out.String())
+		}
+		trace, readErr := os.ReadFile(logFile)
+		if readErr != nil || len(trace) == 0 {
+			t.Fatalf("%s: no TRACE log: %v", name, readErr)
+		}
+		for line := range strings.Lines(importedPrivateKey) {
+			if line = strings.TrimSpace(line); len(line) < 16 {
+				continue
+			}
+			if strings.Contains(out.String(), line) || strings.Contains(string(trace), line) {
+				t.Fatalf("%s: a line of the private key is in the CLI's output or the TRACE log", name)
+			}
 		}
 	}
 	if _, err := os.Stat(filepath.Join(ws.Dir, "terraform.tfstate")); !os.IsNotExist(err) {
 		t.Fatalf("a state was written: %v", err)
 	}
+	if n := api.TotalRequests(); n != 0 {
+		t.Fatalf("%d requests sent", n)
+	}
+}
+
+// TestAccKeypairs_privateKeyAsFilter: a private key given as the
+// public_key filter of kps_keypairs is refused, and saved nowhere (a data
+// source's arguments go to state).
+func TestAccKeypairs_privateKeyAsFilter(t *testing.T) {
+	api := newFakeAPI(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config:      api.providerConfig() + fmt.Sprintf("data \"kps_keypairs\" \"all\" {\n  public_key = %q\n}\n", importedPrivateKey),
+			ExpectError: expectError("The public_key filter holds a private key"),
+		}},
+	})
 	if n := api.TotalRequests(); n != 0 {
 		t.Fatalf("%d requests sent", n)
 	}
@@ -444,5 +468,85 @@ func TestAccKeypair_madeAgainElsewhere(t *testing.T) {
 	})
 	if kp, ok := api.KeypairOf(testProject, "ci"); !ok || kp.PublicKey != testkeys.Other.AuthorizedKey || api.KeypairCallCount("delete") != 0 {
 		t.Fatalf("the other key pair was deleted or changed (%d deletes)", api.KeypairCallCount("delete"))
+	}
+}
+
+// TestAccKeypair_protectedFromReplaceAndTaint: terraform apply -replace and
+// a tainted resource plan a deletion the provider is not shown while
+// planning; the apply refuses it all the same, and nothing is deleted.
+func TestAccKeypair_protectedFromReplaceAndTaint(t *testing.T) {
+	ws := cliWorkspace(t)
+	api := newFakeAPI(t)
+	config := requiredKPS + api.providerConfig() + `
+resource "kps_keypair" "k" {
+  name                = "only-copy"
+  private_key_hosting = {}
+}
+`
+	if err := ws.WriteConfig(config); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (string, error) {
+		var out lockedBuffer
+		err := ws.Run(t.Context(), &out, nil, args...)
+		return strings.Join(strings.Fields(out.String()), " "), err
+	}
+	if out, err := run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if out, err := run("apply", "-auto-approve", "-input=false", "-no-color", "-replace=kps_keypair.k"); err == nil ||
+		!strings.Contains(out, "KPS key pair only-copy is protected from deletion") {
+		t.Fatalf("apply -replace: %v\n%s", err, out)
+	}
+	if out, err := run("taint", "kps_keypair.k"); err != nil {
+		t.Fatalf("taint: %v\n%s", err, out)
+	}
+	if out, err := run("apply", "-auto-approve", "-input=false", "-no-color"); err == nil ||
+		!strings.Contains(out, "is protected from deletion") || !strings.Contains(out, "untaint") {
+		t.Fatalf("apply of a tainted key pair: %v\n%s", err, out)
+	}
+	if n := api.KeypairCallCount("delete"); n != 0 || api.CreateRequests() != 1 {
+		t.Fatalf("%d deletes and %d creates: the protected key pair was replaced", n, api.CreateRequests())
+	}
+}
+
+// TestAccKeypair_madeAgainElsewhereUnrefreshed: a plan made with
+// -refresh=false cannot see that the key pair was made again elsewhere
+// with another key; the update refuses to change it, and the destroy
+// forgets it rather than deleting it.
+func TestAccKeypair_madeAgainElsewhereUnrefreshed(t *testing.T) {
+	ws := cliWorkspace(t)
+	api := newFakeAPI(t)
+	config := func(hosting string) string {
+		return requiredKPS + api.providerConfig() + `
+resource "kps_keypair" "k" {
+  name                = "gen"
+  deletion_protection = false
+` + hosting + `
+}
+`
+	}
+	var out lockedBuffer
+	apply := func(hosting, command string, args ...string) error {
+		if err := ws.WriteConfig(config(hosting)); err != nil {
+			t.Fatal(err)
+		}
+		out = lockedBuffer{}
+		return ws.Run(t.Context(), &out, nil, append([]string{command, "-input=false", "-no-color", "-auto-approve"}, args...)...)
+	}
+	if err := apply("  private_key_hosting = {}", "apply"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out.String())
+	}
+	api.DeleteKeypairOf(testProject, "gen")
+	api.AddKeypair(testProject, "gen", kpsfake.Keypair{UserID: "u-other", Hosted: true, PrivateKey: testkeys.Other.OpenSSHPrivate,
+		PublicKey: testkeys.Other.AuthorizedKey})
+	if err := apply("", "apply", "-refresh=false"); err == nil || !strings.Contains(out.String(), "now holds another key") {
+		t.Fatalf("an unrefreshed update of a key pair made again elsewhere: %v\n%s", err, out.String())
+	}
+	if err := apply("", "destroy", "-refresh=false"); err != nil || !strings.Contains(out.String(), "was not deleted") {
+		t.Fatalf("an unrefreshed destroy: %v\n%s", err, out.String())
+	}
+	if kp, ok := api.KeypairOf(testProject, "gen"); !ok || !kp.Hosted || api.KeypairCallCount("clear")+api.KeypairCallCount("delete") != 0 {
+		t.Fatalf("the other user's key pair was changed or deleted: %+v", kp)
 	}
 }

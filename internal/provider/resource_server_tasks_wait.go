@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 	"github.com/kpsops/terraform-provider-kps/internal/wait"
 )
@@ -78,7 +79,12 @@ func (r *serverTasksWaitResource) Schema(ctx context.Context, _ resource.SchemaR
 			"The wait lists the project's running tasks on the same schedule as `kps_keypair_task_wait`; each task " +
 			"of the server seen running and then no longer listed is read by its ID once, for the status it ended " +
 			"in. A server with no running task ends the wait at once. A task that failed is an error (unless " +
-			"`fail_on_failure = false`) and leaves nothing in state. Once the wait is over, refreshes make no API call.",
+			"`fail_on_failure = false`) that gives the reason KPS recorded, and leaves nothing in state.\n\n" +
+			"A failed gate stays shut: with `fail_on_failure = true` the wait first reads the failed-task list, and a " +
+			"failed task recorded for the server is the same error on every apply, until its cause is fixed and the " +
+			"record cleared (the `kps_delete_failed_tasks` action, or the console), or `fail_on_failure = false` accepts " +
+			"it. So a pipeline that simply retries never gets past a failure. Once the wait is over, refreshes make no " +
+			"API call.",
 		Attributes: map[string]schema.Attribute{
 			"server_id": schema.StringAttribute{
 				Required:            true,
@@ -142,6 +148,13 @@ func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.Creat
 
 	serverID := plan.ServerID.ValueString()
 	ctx = tflog.SetField(ctx, "server_id", serverID)
+	failOnFailure := plan.FailOnFailure.ValueBool()
+	if failOnFailure {
+		if summary, detail := failedRecordsGate(ctx, client, project, serverID); summary != "" {
+			resp.Diagnostics.AddError(summary, detail)
+			return
+		}
+	}
 	list, read, leave := r.data.pollerFor(client, project).Server()
 	out, err := wait.Poll(ctx, waiter, wait.ForServerTasks(serverID, list, read))
 	leave()
@@ -152,7 +165,7 @@ func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 
-	var failed []string
+	var failed []wait.ServerTask
 	elems := make([]attr.Value, 0, len(out.Value))
 	for _, t := range out.Value {
 		if t.Purged {
@@ -161,7 +174,7 @@ func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.Creat
 					"could be read, so how it ended is not known. It is recorded with an empty task_status.", t.ID, t.Operation, serverID))
 		}
 		if kps.ParseStatus(t.Status).Failed() {
-			failed = append(failed, t.ID+" ("+t.Status+")")
+			failed = append(failed, t)
 		}
 		obj, diags := types.ObjectValue(serverTaskType.AttrTypes, map[string]attr.Value{
 			"task_id": types.StringValue(t.ID), "task_status": types.StringValue(t.Status), "operation": types.StringValue(t.Operation),
@@ -169,10 +182,10 @@ func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.Creat
 		resp.Diagnostics.Append(diags...)
 		elems = append(elems, obj)
 	}
-	if len(failed) > 0 && plan.FailOnFailure.ValueBool() {
+	if len(failed) > 0 && failOnFailure {
 		resp.Diagnostics.AddError("A KPS task of server "+serverID+" failed",
-			fmt.Sprintf("On server %s, %s ended in failure. Nothing was saved to state, so the next apply waits "+
-				"again. Set fail_on_failure = false to accept failed tasks.", serverID, strings.Join(failed, ", ")))
+			fmt.Sprintf("On server %s, %s. Nothing was saved to state, and the gate stays shut while KPS keeps the "+
+				"failed-task record: %s", serverID, failedTasksWithReasons(ctx, client, project, serverID, failed), waysOn(serverID)))
 		return
 	}
 
@@ -197,4 +210,63 @@ var serverProgressLog = wait.Observer{
 		})
 	},
 	TransientError: progressLog.TransientError,
+}
+
+// failedRecordsGate is the error that keeps the gate shut while KPS keeps a
+// failed-task record for the server: the record outlives the task, and the
+// server is idle again by the next apply, so without it a pipeline that
+// retries would pass. "" when the server has no record.
+func failedRecordsGate(ctx context.Context, client *kps.Client, project, serverID string) (summary, detail string) {
+	records, err := client.FailedTasks(ctx, project)
+	if err != nil {
+		return "Cannot check server " + serverID + " for failed KPS tasks",
+			"With fail_on_failure = true the wait first reads the failed-task list, so that a failure recorded for the " +
+				"server keeps the gate shut: " + err.Error() + ". Nothing was saved to state. Set fail_on_failure = false " +
+				"to wait without that check."
+	}
+	var reasons []string
+	for _, t := range records {
+		if t.ServerID == serverID {
+			reasons = append(reasons, recordedFailure(t))
+		}
+	}
+	if len(reasons) == 0 {
+		return "", ""
+	}
+	return "Server " + serverID + " has a failed KPS task on record",
+		fmt.Sprintf("KPS keeps the record of %s. The gate stays shut, on every apply, while it does: %s",
+			strings.Join(reasons, "; "), waysOn(serverID))
+}
+
+// recordedFailure words one failed-task record: the task, its operation,
+// the reason KPS gives, and the advice that goes with that reason.
+func recordedFailure(t kps.ListedTask) string {
+	f := &keypairops.TaskFailedError{TaskID: t.ID, ServerID: t.ServerID, ErrorCode: t.ErrorCode, ErrorMsg: t.ErrorMsg,
+		Status: kps.ParseStatus("FAILED_" + t.Operation)}
+	return fmt.Sprintf("task %s (%s), reason %s (%s)", t.ID, t.Operation, f.Reason(), failureAdvice(f))
+}
+
+// failedTasksWithReasons words the tasks the wait saw fail, each with the
+// reason the failed-task list gives (one read of it).
+func failedTasksWithReasons(ctx context.Context, client *kps.Client, project, serverID string, failed []wait.ServerTask) string {
+	records, err := client.FailedTasks(ctx, project)
+	byID := map[string]kps.ListedTask{}
+	for _, t := range records {
+		byID[t.ID] = t
+	}
+	words := make([]string, 0, len(failed))
+	for _, t := range failed {
+		f := &keypairops.TaskFailedError{TaskID: t.ID, ServerID: serverID, Status: kps.ParseStatus(t.Status), ReasonErr: err}
+		if record, ok := byID[t.ID]; ok {
+			f.ErrorCode, f.ErrorMsg = record.ErrorCode, record.ErrorMsg
+		}
+		words = append(words, fmt.Sprintf("task %s ended %s, reason %s (%s)", t.ID, t.Status, f.Reason(), failureAdvice(f)))
+	}
+	return strings.Join(words, "; ")
+}
+
+// waysOn says how to get past a failed gate.
+func waysOn(serverID string) string {
+	return "fix the cause, then delete the record (the kps_delete_failed_tasks action with server_id = \"" + serverID +
+		"\", or the console), and apply again; or set fail_on_failure = false to accept failed tasks."
 }

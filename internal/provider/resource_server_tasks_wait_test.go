@@ -121,7 +121,7 @@ func TestAccServerTasksWait_idle(t *testing.T) {
 }
 
 // TestAccServerTasksWait_failure: a failed task is an error naming it, and
-// nothing is saved, so the next apply waits again (a create); with
+// nothing is saved, so the next apply plans the wait again (a create); with
 // fail_on_failure = false it is accepted, with succeeded = false.
 func TestAccServerTasksWait_failure(t *testing.T) {
 	api := newFakeAPI(t)
@@ -131,7 +131,7 @@ func TestAccServerTasksWait_failure(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      api.serverWaitConfig(""),
-				ExpectError: expectError("A KPS task of server srv failed", "bad (FAILED_REPLACE) ended in failure", "Nothing was saved"),
+				ExpectError: expectError("A KPS task of server srv failed", "task bad ended FAILED_REPLACE", "Nothing was saved"),
 			},
 			{
 				PreConfig: func() { api.addForeignTask("bad2", "srv", "REPLACE", 500*time.Millisecond, "FAILED_REPLACE") },

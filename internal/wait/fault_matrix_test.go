@@ -53,7 +53,7 @@ func TestFaultMatrix(t *testing.T) {
 		{"302 redirect", []kpsfake.Fault{{Kind: kpsfake.FaultRedirect, Location: "https://elsewhere.example/"}}, outcome{false, false, "never follows redirects"}},
 		{"401", []kpsfake.Fault{{Status: 401, Code: "APIGW.0301"}}, outcome{false, false, "IAM tokens last 24 hours"}},
 		{"403", []kpsfake.Fault{{Status: 403, Code: "APIGW.0302"}}, outcome{false, false, "kps::getTask"}},
-		{"400 no such task", []kpsfake.Fault{{Status: 400, Code: "KPS.0404"}}, outcome{false, false, "purged"}},
+		{"400 no such task", []kpsfake.Fault{{Status: 400, Code: "KPS.0001", Message: "taskId is illegal"}}, outcome{false, false, "purged"}},
 		{"404 APIGW.0101", []kpsfake.Fault{{Status: 404, Code: "APIGW.0101"}}, outcome{false, false, "check endpoint"}},
 	}
 

@@ -153,7 +153,8 @@ func (tt *taskTable) read(_ context.Context, id string) (kps.Task, error) {
 	tt.reads[id]++
 	t := tt.tasks[id]
 	if t == nil || t.purged {
-		return kps.Task{}, &kps.ResponseError{StatusCode: 400, ErrorCode: "KPS.0404"}
+		// KPS's answer to a task it does not know, as the client reads it.
+		return kps.Task{}, &kps.ResponseError{StatusCode: 400, ErrorCode: "KPS.0001", ErrorMsg: "taskId is illegal", Gone: true}
 	}
 	status := "RUNNING_RESET"
 	if now := time.Since(tt.start); t.end != 0 && now >= t.end {

@@ -136,7 +136,7 @@ func TestPollerPurgedAndFailingList(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if errs["ok"] != nil || !kps.IsNotFound(errs["gone"]) {
+		if errs["ok"] != nil || !kps.IsGone(errs["gone"]) {
 			t.Fatalf("errors %v: want ok to succeed and gone to end with not found", errs)
 		}
 		if lists, _ := tt.counts(); lists < 3 || transient["ok"]+transient["gone"] < 2 || transient["ok"] == 0 {

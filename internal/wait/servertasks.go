@@ -92,7 +92,7 @@ func (t *serverTracker) readEnd(ctx context.Context, read ReadByIDFunc, id strin
 	task, err := read(ctx, id)
 	entry := &t.seen[t.byID[id]]
 	switch {
-	case kps.IsNotFound(err):
+	case kps.IsGone(err):
 		entry.Purged = true
 	case err != nil:
 		return err

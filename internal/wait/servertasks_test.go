@@ -48,7 +48,8 @@ func (a *scriptedAPI) read(_ context.Context, id string) (kps.Task, error) {
 			continue
 		}
 		if t.final == "" {
-			return kps.Task{}, &kps.ResponseError{StatusCode: http.StatusBadRequest, ErrorCode: "KPS.0404"}
+			// KPS's answer to a task it does not know, as the client reads it.
+			return kps.Task{}, &kps.ResponseError{StatusCode: http.StatusBadRequest, ErrorCode: "KPS.0001", ErrorMsg: "taskId is illegal", Gone: true}
 		}
 		status := t.final
 		if a.clock.Now().Sub(a.begin) < t.end {

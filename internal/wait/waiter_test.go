@@ -119,7 +119,7 @@ func TestWaitTimeoutReportsTheLastFailure(t *testing.T) {
 
 func TestWaitStopsAtFinalErrors(t *testing.T) {
 	clock := newFakeClock()
-	notFound := &kps.ResponseError{StatusCode: 400, ErrorCode: "KPS.0404"}
+	notFound := &kps.ResponseError{StatusCode: 400, ErrorCode: "KPS.0001", ErrorMsg: "taskId is illegal"}
 	read, reads := scripted(status("RUNNING_RESET"), failure(notFound), status("SUCCESS_RESET"))
 	_, err := newWaiter(clock, time.Minute).Wait(context.Background(), read)
 	if !errors.Is(err, error(notFound)) || *reads != 2 {

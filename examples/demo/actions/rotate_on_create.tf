@@ -24,6 +24,10 @@ action "kps_associate_keypair" "on_create" {
 resource "terraform_data" "new_server" {
   input = "0b6c4a1e-7d2f-4e8a-9c3b-5f1d2e3a4b5c"
 
+  # The action binds kp-2026, which KPS refuses until kps_keypair.next has
+  # made it: nothing else orders the two.
+  depends_on = [kps_keypair.next]
+
   lifecycle {
     action_trigger {
       events  = [after_create]

@@ -21,6 +21,8 @@ const requestsPerStart = 3
 // rate requests a second, each task running 3 to 5 s.
 func (b *bench) associations(ctx context.Context, n, rate int) error {
 	fake := kpsfake.New(benchToken, kpsfake.WithRateLimit(rate))
+	// KPS binds only a key pair it holds: kp-new, made elsewhere.
+	fake.AddKeypair(benchProject, "kp-new", kpsfake.Keypair{})
 	for i := range n {
 		fake.AddServer(benchProject, fmt.Sprintf("srv-%d", i), kpsfake.ECS{
 			Keypair: "kp-old", PrivateKey: benchKey,

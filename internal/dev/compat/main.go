@@ -1,4 +1,4 @@
-// Command compat runs the whole acceptance suite under every CLI the provider
+// Command compat runs the acceptance suite under every CLI the provider
 // claims to support, and prints a table of the outcomes: the oldest Terraform
 // claimed (1.5.7), the Terraform on PATH, the newest Terraform (1.14.3, the
 // first with actions), and the oldest and newest OpenTofu
@@ -54,7 +54,7 @@ type outcome struct {
 }
 
 func main() {
-	pkgs := flag.String("packages", "./internal/provider/...", "the packages whose tests run under each CLI")
+	pkgs := flag.String("packages", "./internal/provider/...", "the packages whose acceptance tests run under each CLI")
 	logDir := flag.String("logs", "", "folder to keep each CLI's full go test output in (default: a temporary one)")
 	flag.Parse()
 	if err := run(context.Background(), *pkgs, *logDir); err != nil {
@@ -130,7 +130,9 @@ func (t target) run(ctx context.Context, pkgs, logFile string) outcome {
 		return o
 	}
 	defer out.Close()
-	test := exec.CommandContext(ctx, "go", "test", "-count=1", "-timeout=15m", "-v", pkgs) //nolint:gosec // our own tests
+	// Only the acceptance tests, which run the CLI: the unit tests do not
+	// depend on it, and make test runs them once.
+	test := exec.CommandContext(ctx, "go", "test", "-count=1", "-timeout=15m", "-v", "-run", acceptanceTests, pkgs) //nolint:gosec // our own tests
 	test.Env = append(os.Environ(), "TF_ACC=1", "TF_ACC_TERRAFORM_PATH="+cli, "TF_ACC_PROVIDER_HOST="+host, "CHECKPOINT_DISABLE=1")
 	pipe, err := test.StdoutPipe()
 	if err != nil {
@@ -149,6 +151,10 @@ func (t target) run(ctx context.Context, pkgs, logFile string) outcome {
 	o.took = time.Since(start)
 	return o
 }
+
+// acceptanceTests selects the tests that run the CLI: every one is named
+// TestAcc..., as terraform-plugin-testing's convention has it.
+const acceptanceTests = "^TestAcc"
 
 var resultLine = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): `)
 

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -27,5 +29,18 @@ func TestPlainTextWhenPiped(t *testing.T) {
 	os.Stdout = w
 	if got := colour(); !slices.Equal(got, []string{"-no-color"}) {
 		t.Fatalf("colour() = %v with output to a pipe, want -no-color", got)
+	}
+}
+
+// TestActionBindsAfterTheKeypairIsMade: the example's action binds kp-2026,
+// which KPS refuses until kps_keypair.next has made it: the resource that
+// triggers the action waits for that one.
+func TestActionBindsAfterTheKeypairIsMade(t *testing.T) {
+	onCreate, err := os.ReadFile(filepath.Join("..", "..", "..", "examples", "demo", "actions", "rotate_on_create.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(onCreate, []byte("depends_on = [kps_keypair.next]")) {
+		t.Fatalf("the trigger does not wait for kps_keypair.next:\n%s", onCreate)
 	}
 }

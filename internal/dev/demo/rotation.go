@@ -43,7 +43,10 @@ func rotations(ctx context.Context, ws *tfrun.Workspace, fake *kpsfake.Server, e
 		return err
 	}
 	env = append(env, "TF_VAR_server_id="+rotationServer, "TF_VAR_first_keypair=kp-2025")
-	secrets := []string{"demo-key-of-kp-2025", "kpsfake-private-key-of-"}
+	// The private keys the rotations handle: kp-2025's, and those KPS
+	// generates for the generations (a line of each, as the state would
+	// hold it).
+	secrets := []string{"demo-key-of-kp-2025", keyLine("web3-2026"), keyLine("web3-2027")}
 	for i, generations := range [][]string{{"web3-2026"}, {"web3-2026", "web3-2027"}} {
 		runEnv := append(slices.Clip(env), `TF_VAR_generations=["`+strings.Join(generations, `","`)+`"]`)
 		current := "kp-2025"
@@ -81,4 +84,17 @@ func rotations(ctx context.Context, ws *tfrun.Workspace, fake *kpsfake.Server, e
 			count(planned, "time"), count(applied, "time"))
 	}
 	return nil
+}
+
+// keyLine is the longest line of the private key the stand-in generates
+// for key pair name: text found in no file unless the key is.
+func keyLine(name string) string {
+	longest := ""
+	for line := range strings.Lines(kpsfake.PrivateKeyOf(name)) {
+		line = strings.TrimSpace(line)
+		if len(line) > len(longest) {
+			longest = line
+		}
+	}
+	return longest
 }

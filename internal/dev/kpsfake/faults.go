@@ -102,7 +102,9 @@ func (f Fault) write(w http.ResponseWriter, _ *http.Request, requestID string) {
 		w.WriteHeader(status(http.StatusOK))
 		_, _ = w.Write([]byte(f.Body))
 	default:
-		writeError(w, http.StatusInternalServerError, "FAKE.0000", "unknown fault kind "+strconv.Itoa(int(f.Kind)), requestID)
+		// A test scripted a fault that does not exist: no answer would be
+		// one KPS gives, so the test is stopped instead.
+		panic("kpsfake: unknown fault kind " + strconv.Itoa(int(f.Kind)))
 	}
 }
 

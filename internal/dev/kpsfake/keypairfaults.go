@@ -62,7 +62,7 @@ func (s *Server) LandCreatesLate(n int) {
 
 // QuoteKeyLineInErrors makes the next create or private-key import that
 // sends a private key answer 400 KPS.0002 with the longest line of that key
-// in its message, as a backend echoing what it could not parse might, and
+// in its message ("parameter error: invalid private key near: LINE"), as a backend echoing what it could not parse might, and
 // store nothing; once. A request answered before its key is read (a fault,
 // a key pair that does not exist) does not use it up.
 func (s *Server) QuoteKeyLineInErrors() {
@@ -144,7 +144,7 @@ func (s *Server) quotedKeyRefusal(kprot *keyProtection) (keypairAnswer, bool) {
 		return keypairAnswer{}, false
 	}
 	s.keypairs.quoteKeyLine = false
-	return refuse("KPS.0002", "invalid private key near: "+longestLine(kprot.PrivateKey)), true
+	return refuseParameter("invalid private key near: " + longestLine(kprot.PrivateKey)), true
 }
 
 // longestLine is the longest line of text, the first of several as long;

@@ -2,9 +2,6 @@ package kpsfake
 
 import (
 	"cmp"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -38,7 +35,9 @@ type Keypair struct {
 
 // keypairBehaviour is how the stand-in answers the key-pair calls.
 type keypairBehaviour struct {
-	missingAs400   bool
+	// missingCode is the code of a 400 answering a key pair that does not
+	// exist; empty for the default 404.
+	missingCode    string
 	timesInMillis  bool
 	lostCreates    int
 	failedUpdates  int
@@ -58,10 +57,46 @@ type keypairBehaviour struct {
 	quoteKeyLine bool
 }
 
-// WithMissingKeypairsAs400 answers a key pair that does not exist 400 with
-// a message that says so, instead of 404: the API documents neither.
-func WithMissingKeypairsAs400() Option {
-	return func(s *Server) { s.keypairs.missingAs400 = true }
+// KPS's two published codes for a key pair that does not exist, with
+// their messages as published (the grammar is KPS's own).
+const (
+	codeKeypairNotExist = "KPS.4016"
+	codeNoKeypairFound  = "KPS.6004"
+)
+
+var missingKeypairMessages = map[string]string{
+	codeKeypairNotExist: "The key pair is not exist",
+	codeNoKeypairFound:  "No Keypair find",
+}
+
+// WithMissingKeypairsAs400 answers a key pair that does not exist 400
+// KPS.6004 "No Keypair find" instead of the default 404 (which carries
+// KPS.4016): KPS's pages document both.
+func WithMissingKeypairsAs400() Option { return WithMissingKeypairCode(codeNoKeypairFound) }
+
+// WithMissingKeypairCode answers a key pair that does not exist 400 with
+// code, which must be one of KPS's two published codes for it: "KPS.4016"
+// ("The key pair is not exist") or "KPS.6004" ("No Keypair find"). Any
+// other code panics, since a test scripting it would test an answer KPS
+// does not give.
+func WithMissingKeypairCode(code string) Option {
+	if _, ok := missingKeypairMessages[code]; !ok {
+		panic("kpsfake: " + code + " is not a published code for a missing key pair; want KPS.4016 or KPS.6004")
+	}
+	return func(s *Server) { s.keypairs.missingCode = code }
+}
+
+// missingKeypair answers a key pair that does not exist: 404 with KPS.4016
+// by default, or 400 with the code WithMissingKeypairCode chose.
+func (s *Server) missingKeypair(w http.ResponseWriter, requestID string) {
+	s.mu.Lock()
+	code := s.keypairs.missingCode
+	s.mu.Unlock()
+	if code == "" {
+		writeError(w, http.StatusNotFound, codeKeypairNotExist, missingKeypairMessages[codeKeypairNotExist], requestID)
+		return
+	}
+	writeError(w, http.StatusBadRequest, code, missingKeypairMessages[code], requestID)
 }
 
 // WithKeypairTimesInMillis sends create_time in milliseconds, as Huawei's
@@ -112,6 +147,10 @@ func (s *Server) CreateRequests() int {
 }
 
 // AddKeypair makes a key pair known in project, as one made elsewhere.
+// Without a PublicKey, KPS generated the pair: its public key is that of
+// kp.PrivateKey when that is a private key that parses, else that of the
+// ed25519 pair the stand-in derives from the name (PrivateKeyOf), which it
+// hosts when kp.Hosted and no PrivateKey is given.
 func (s *Server) AddKeypair(projectID, name string, kp Keypair) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -122,7 +161,12 @@ func (s *Server) AddKeypair(projectID, name string, kp Keypair) {
 		kp.CreatedAt = s.now()
 	}
 	if kp.PublicKey == "" {
-		kp.PublicKey = generatedPublicKey(name)
+		// A key pair KPS generated: it hosts the private key of the public
+		// key it shows, when it hosts one at all.
+		if kp.Hosted && kp.PrivateKey == "" {
+			kp.PrivateKey = PrivateKeyOf(name)
+		}
+		kp.PublicKey = publicKeyFor(name, kp.PrivateKey)
 	}
 	s.keypairStore[projectID+"/"+name] = &kp
 }
@@ -212,7 +256,7 @@ func (s *Server) serveKeypair(w http.ResponseWriter, r *http.Request, route keyp
 		q := r.URL.Query()
 		limit, err := strconv.Atoi(cmp.Or(q.Get("limit"), "0"))
 		if err != nil || limit < 0 {
-			writeError(w, http.StatusBadRequest, "KPS.0005", "Invalid limit", requestID)
+			writeError(w, http.StatusBadRequest, codeParameterError, parameterError("limit must be a whole number"), requestID)
 			return
 		}
 		route.limit, route.marker = limit, q.Get("marker")
@@ -221,7 +265,7 @@ func (s *Server) serveKeypair(w http.ResponseWriter, r *http.Request, route keyp
 	if r.Method == http.MethodPost || r.Method == http.MethodPut {
 		raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		if json.Unmarshal(raw, &body) != nil || body.Keypair == nil {
-			writeError(w, http.StatusBadRequest, "KPS.0001", "The request body is not valid JSON with a keypair object", requestID)
+			writeError(w, http.StatusBadRequest, codeParameterError, parameterError("the body is not JSON with a keypair object"), requestID)
 			return
 		}
 	}
@@ -236,18 +280,13 @@ func (s *Server) serveKeypair(w http.ResponseWriter, r *http.Request, route keyp
 	}
 	if route.call == "import" && len(route.name) > maxImportName {
 		s.mu.Unlock()
-		writeError(w, http.StatusBadRequest, "KPS.0002", "parameter error", requestID)
+		writeError(w, http.StatusBadRequest, codeParameterError, parameterError("the name is longer than 64 characters"), requestID)
 		return
 	}
 	kp := s.keypairStore[route.project+"/"+route.name]
 	if kp == nil && route.call != "create" && route.call != "list" {
-		missingAs400 := s.keypairs.missingAs400
 		s.mu.Unlock()
-		if missingAs400 {
-			writeError(w, http.StatusBadRequest, "KPS.0114", "The key pair does not exist", requestID)
-		} else {
-			writeError(w, http.StatusNotFound, "KPS.0404", "The key pair "+route.name+" was not found", requestID)
-		}
+		s.missingKeypair(w, requestID)
 		return
 	}
 	answer := s.keypairCall(route, body, kp)
@@ -276,6 +315,16 @@ func refuse(code, msg string) keypairAnswer {
 	return keypairAnswer{status: http.StatusBadRequest, code: code, msg: msg}
 }
 
+// refuseParameter refuses a malformed request as KPS does, with KPS.0002
+// "parameter error", followed by the reason.
+func refuseParameter(reason string) keypairAnswer {
+	return refuse(codeParameterError, parameterError(reason))
+}
+
+// noPrivateKey refuses an export or a clear of a key pair KPS hosts no
+// private key for, with KPS's published code and message.
+var noPrivateKey = refuse("KPS.6005", "No private key managed")
+
 // keypairCall carries out a key-pair call. The caller holds s.mu; kp is the
 // key pair named, nil for a create or a list.
 func (s *Server) keypairCall(route keypairRoute, body keypairBody, kp *Keypair) keypairAnswer {
@@ -292,7 +341,7 @@ func (s *Server) keypairCall(route keypairRoute, body keypairBody, kp *Keypair) 
 			return keypairAnswer{status: http.StatusInternalServerError, code: "APIGW.0203", msg: "Backend timeout"}
 		}
 		if body.Keypair.Description == nil {
-			return refuse("KPS.0003", "keypair.description is required")
+			return refuseParameter("keypair.description is required")
 		}
 		kp.Description = *body.Keypair.Description
 		return keypairAnswer{status: http.StatusOK}
@@ -308,7 +357,7 @@ func (s *Server) keypairCall(route keypairRoute, body keypairBody, kp *Keypair) 
 			return refusal
 		}
 		if kprot == nil || kprot.PrivateKey == "" {
-			return refuse("KPS.0002", "key_protection.private_key is required")
+			return refuseParameter("key_protection.private_key is required")
 		}
 		if refusal, bad := encryptionRefusal(kprot); bad {
 			return refusal
@@ -320,25 +369,28 @@ func (s *Server) keypairCall(route keypairRoute, body keypairBody, kp *Keypair) 
 	case "export":
 		s.keypairs.exportRequests++
 		if !kp.Hosted {
-			return refuse("KPS.0120", "The private key of the key pair is not hosted by KPS")
+			return noPrivateKey
 		}
 		return keypairAnswer{status: http.StatusOK, body: map[string]any{"keypair": map[string]string{
 			"name": route.name, "private_key": kp.PrivateKey,
 		}}}
 	case "clear":
+		if !kp.Hosted {
+			return noPrivateKey
+		}
 		kp.PrivateKey, kp.Hosted, kp.Encryption = "", false, ""
 		return keypairAnswer{status: http.StatusOK}
 	}
-	return refuse("KPS.0001", "unknown call")
+	return refuseParameter("unknown call " + route.call)
 }
 
 // encryptionRefusal refuses an encryption KPS would: kms without a key.
 func encryptionRefusal(kprot *keyProtection) (keypairAnswer, bool) {
 	switch {
 	case kprot.Encryption == nil || (kprot.Encryption.Type != "default" && kprot.Encryption.Type != "kms"):
-		return refuse("KPS.0004", "key_protection.encryption.type must be default or kms"), true
+		return refuseParameter("key_protection.encryption.type must be default or kms"), true
 	case kprot.Encryption.Type == "kms" && kprot.Encryption.KMSKeyID == "" && kprot.Encryption.KMSKeyName == "":
-		return refuse("KPS.0005", "kms_key_id or kms_key_name is required with encryption kms"), true
+		return refuseParameter("kms_key_id or kms_key_name is required with encryption kms"), true
 	}
 	return keypairAnswer{}, false
 }
@@ -387,16 +439,18 @@ const (
 func (s *Server) createRefusal(project string, in *keypairInput) (keypairAnswer, bool) {
 	switch {
 	case in.Name == "" || len(in.Name) > maxCreateName || strings.Trim(in.Name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != "":
-		return refuse("KPS.0006", "The key pair name is invalid"), true
+		return refuseParameter("the name must be 1 to 255 letters, digits, _ or -"), true
 	case s.keypairStore[project+"/"+in.Name] != nil:
-		return refuse("KPS.0011", "The key pair "+in.Name+" already exists"), true
+		// KPS publishes no code for a name already taken; KPS.0002 is its
+		// code for every request it refuses as asked.
+		return refuseParameter("the key pair name already exists"), true
 	case in.KeyProtection != nil && in.PublicKey != "" && in.KeyProtection.PrivateKey == "":
 		// A public key imported with nothing to host (Huawei's provider issue 7049).
-		return refuse("KPS.0002", "key_protection.private_key is required when a public key is imported with key protection"), true
+		return refuseParameter("key_protection.private_key is required when a public key is imported with key protection"), true
 	case in.Type != "" && in.Type != "ssh" && in.Type != "x509":
-		return refuse("KPS.0007", "type must be ssh or x509"), true
+		return refuseParameter("type must be ssh or x509"), true
 	case in.Scope != "" && in.Scope != "user" && in.Scope != "domain":
-		return refuse("KPS.0008", "scope must be user or domain"), true
+		return refuseParameter("scope must be user or domain"), true
 	}
 	if in.KeyProtection != nil {
 		return encryptionRefusal(in.KeyProtection)
@@ -483,19 +537,6 @@ func (s *Server) keypairPage(project, marker string, limit int) map[string]any {
 		pageInfo["next_marker"] = next
 	}
 	return map[string]any{"keypairs": items, "page_info": pageInfo}
-}
-
-// generatedPublicKey is the public key of a pair the stand-in generates.
-func generatedPublicKey(name string) string {
-	var b [32]byte
-	_, _ = rand.Read(b[:])
-	return "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5" + base64.RawStdEncoding.EncodeToString(b[:]) + " " + name
-}
-
-// fingerprintOf is a public key's fingerprint, as ssh-keygen -l shows it.
-func fingerprintOf(publicKey string) string {
-	sum := sha256.Sum256([]byte(publicKey))
-	return "SHA256:" + base64.RawStdEncoding.EncodeToString(sum[:])
 }
 
 // DeleteKeypairOf deletes a key pair, as someone outside Terraform does.

@@ -102,8 +102,8 @@ func TestLandCreatesLate(t *testing.T) {
 	}
 	now = now.Add(time.Minute)
 	code, answer := keypairRequest(t, s, http.MethodPost, "/v3/p/keypairs", body)
-	if code != http.StatusBadRequest || answer["error_code"] != "KPS.0011" {
-		t.Fatalf("retried create: %d %v, want 400 KPS.0011 already exists", code, answer)
+	if code != http.StatusBadRequest || answer["error_code"] != "KPS.0002" || answer["error_msg"] != "parameter error: the key pair name already exists" {
+		t.Fatalf("retried create: %d %v, want 400 KPS.0002 the name already exists", code, answer)
 	}
 	kp, ok := s.KeypairOf("p", "late")
 	if !ok || !kp.CreatedAt.Equal(arrived) || !kp.Hosted || kp.PrivateKey != PrivateKeyOf("late") || kp.PublicKey == "" {
@@ -150,7 +150,7 @@ func TestKeypairNameLimits(t *testing.T) {
 	}{{strings.Repeat("a", 65), 400}, {strings.Repeat("d", 64), 200}} {
 		body := `{"keypair":{"name":"` + c.name + `","key_protection":{"private_key":"k","encryption":{"type":"default"}}}}`
 		code, answer := keypairRequest(t, s, http.MethodPost, "/v3/p/keypairs/private-key/import", body)
-		if code != c.want || (code == 400 && (answer["error_code"] != "KPS.0002" || answer["error_msg"] != "parameter error")) {
+		if code != c.want || (code == 400 && (answer["error_code"] != "KPS.0002" || !strings.HasPrefix(answer["error_msg"].(string), "parameter error: "))) {
 			t.Errorf("import of %d characters: %d %v, want %d", len(c.name), code, answer, c.want)
 		}
 	}
@@ -173,7 +173,7 @@ func TestQuoteKeyLineInErrors(t *testing.T) {
 		t.Fatalf("a create without a private key: %d, want 200", code)
 	}
 	code, answer := keypairRequest(t, s, http.MethodPost, "/v3/p/keypairs", createBody("hosted", key))
-	if code != http.StatusBadRequest || answer["error_code"] != "KPS.0002" || answer["error_msg"] != "invalid private key near: "+longest {
+	if code != http.StatusBadRequest || answer["error_code"] != "KPS.0002" || answer["error_msg"] != "parameter error: invalid private key near: "+longest {
 		t.Fatalf("create with a private key: %d %v, want 400 KPS.0002 quoting %q", code, answer, longest)
 	}
 	if _, ok := s.KeypairOf("p", "hosted"); ok {
@@ -187,7 +187,7 @@ func TestQuoteKeyLineInErrors(t *testing.T) {
 	quoted, _ := json.Marshal(key)
 	importBody := `{"keypair":{"name":"plain","key_protection":{"private_key":` + string(quoted) + `,"encryption":{"type":"default"}}}}`
 	code, answer = keypairRequest(t, s, http.MethodPost, "/v3/p/keypairs/private-key/import", importBody)
-	if code != http.StatusBadRequest || answer["error_msg"] != "invalid private key near: "+longest {
+	if code != http.StatusBadRequest || answer["error_msg"] != "parameter error: invalid private key near: "+longest {
 		t.Fatalf("import: %d %v, want 400 quoting %q", code, answer, longest)
 	}
 	if kp, _ := s.KeypairOf("p", "plain"); kp.Hosted {

@@ -39,7 +39,7 @@ type listedTask struct {
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request, projectID, list, requestID string) {
 	limit, offset, ok := pageOf(r)
 	if !ok {
-		writeError(w, http.StatusBadRequest, "KPS.0005", "Invalid limit or offset", requestID)
+		writeError(w, http.StatusBadRequest, codeParameterError, parameterError("limit must be 1 to 1000 and offset 0 or more"), requestID)
 		return
 	}
 	s.mu.Lock()
@@ -51,7 +51,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, projectID, li
 	s.listRequests[list]++
 	if s.listsDenied {
 		s.mu.Unlock()
-		writeError(w, http.StatusForbidden, "KPS.0403", "The IAM user has no permission to list key-pair tasks", requestID)
+		writeError(w, http.StatusForbidden, codeNoPermission, "no permission", requestID)
 		return
 	}
 	now := s.now()
@@ -79,7 +79,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, projectID, li
 		}
 		lt := listedTask{
 			TaskID: t.id, OperateType: operation, TaskTime: strconv.FormatInt(t.added.UnixMilli(), 10),
-			ServerName: t.ServerName, ServerID: t.ServerID, KeypairName: t.KeypairName,
+			ServerName: s.serverNameOf(projectID, t.Task), ServerID: t.ServerID, KeypairName: t.KeypairName,
 		}
 		if t.NoTaskTime {
 			lt.TaskTime = ""
@@ -100,6 +100,19 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, projectID, li
 		page = matched[offset:min(len(matched), offset+limit)]
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"total": len(matched), "tasks": page})
+}
+
+// serverNameOf is the server_name a list gives for a task: the name the
+// task was scripted with, else the name of the server it runs on, else the
+// server's ID, as KPS never leaves it empty. The caller holds s.mu.
+func (s *Server) serverNameOf(projectID string, t Task) string {
+	if t.ServerName != "" {
+		return t.ServerName
+	}
+	if e := s.servers[projectID+"/"+t.ServerID]; e != nil && e.Name != "" {
+		return e.Name
+	}
+	return t.ServerID
 }
 
 // pageOf reads limit (default and at most 1000) and offset.

@@ -73,6 +73,7 @@ type Server struct {
 	requests       int
 	throttled      int
 	lastAgent      string
+	refuseAll      *refusal // set by RefuseAll
 }
 
 type taskState struct {
@@ -108,8 +109,9 @@ func WithLimiter(l Limiter, stated bool) Option {
 // limit is asked for, as a gateway that caps pages does.
 func WithMaxPage(n int) Option { return func(s *Server) { s.maxPage = n } }
 
-// WithListsDenied answers every task list 403, as the gateway does for a
-// user allowed to read tasks (kps::getTask) but not to list them.
+// WithListsDenied answers every task list 403 KPS.9003 "no permission", as
+// KPS does for a user allowed to read tasks (kps::getTask) but not to list
+// them (kps::getRunningTask, kps::getFailedTask).
 func WithListsDenied() Option { return func(s *Server) { s.listsDenied = true } }
 
 // WithLatency delays every answer by d, as a distant region does.
@@ -218,6 +220,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "APIGW.0301", msg, requestID)
 		return
 	}
+	if s.refused(w, requestID) {
+		return
+	}
 	if isProjects {
 		s.serveProjects(w, r)
 		return
@@ -256,8 +261,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case !known:
 		writeError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access the API", requestID)
 	case task == nil:
-		// The real API does not document this answer; 400 with a KPS code is what is seen.
-		writeError(w, http.StatusBadRequest, "KPS.0404", "The task does not exist", requestID)
+		// KPS documents no answer for a task it does not know; its code for
+		// a task ID it does not take is the nearest it publishes.
+		writeError(w, http.StatusBadRequest, codeTaskIDIllegal, msgTaskIDIllegal, requestID)
 	case fault != nil && fault.Kind == FaultSlow:
 		select {
 		case <-time.After(fault.Delay):

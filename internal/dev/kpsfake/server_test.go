@@ -54,7 +54,7 @@ func TestGatewayAnswers(t *testing.T) {
 		{"no token", "/v3/p1/tasks/t1", "", 401, "APIGW.0301"},
 		{"wrong token", "/v3/p1/tasks/t1", "nope", 401, "APIGW.0301"},
 		{"unknown project", "/v3/p2/tasks/t1", "tok", 403, "APIGW.0302"},
-		{"unknown task", "/v3/p1/tasks/t2", "tok", 400, "KPS.0404"},
+		{"unknown task", "/v3/p1/tasks/t2", "tok", 400, "KPS.0001"},
 		{"unknown API", "/v2/p1/tasks/t1", "tok", 404, "APIGW.0101"},
 	}
 	for _, c := range cases {

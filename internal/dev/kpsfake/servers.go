@@ -26,7 +26,8 @@ type ECS struct {
 	// READY, then RUNNING from a tenth of it, then the end.
 	TaskDuration time.Duration
 	// Failure, when set, makes every task of the server fail with it, as an
-	// unsupported image or a closed SSH port does.
+	// unsupported image or a closed SSH port does: it is the reason the
+	// failed-tasks list gives, whatever else would have failed the task.
 	Failure *TaskFailure
 	// DispatchFailure, when set, answers the next start 202 with
 	// status FAILED and no task, once.
@@ -68,8 +69,10 @@ type ecsState struct {
 	pendingKeypair string
 }
 
-// Failure reasons the stand-in gives, in the shape of KPS's codes (which
-// are not documented).
+// Failure reasons the stand-in gives a task, as the failed-tasks list's
+// task_error_code and task_error_msg. KPS documents no codes for why a task
+// failed (its error-code table is for the answers of its calls), so these
+// are in the shape of its codes; the provider must show whatever comes.
 var (
 	failWrongKey   = TaskFailure{"KPS.6015", "Failed to log in to the server over SSH: authentication failed; check the password or private key"}
 	failNotRunning = TaskFailure{"KPS.6005", "The server is not running; replacing or unbinding a key pair with auth needs it running"}
@@ -119,14 +122,6 @@ func (s *Server) BusyRefusals(projectID, serverID string) int {
 		return e.busyRefs
 	}
 	return 0
-}
-
-// PrivateKeyOf is the private key of the key pair named keypair as the
-// stand-in makes it up: what a server accepts once that key pair is bound,
-// unless the stand-in hosts another for it (see keypairKey), and what a key
-// pair it generates is created with.
-func PrivateKeyOf(keypair string) string {
-	return "-----BEGIN OPENSSH PRIVATE KEY-----\nkpsfake-private-key-of-" + keypair + "\n-----END OPENSSH PRIVATE KEY-----\n"
 }
 
 // settle applies the last task's effect once it has succeeded: the key pair

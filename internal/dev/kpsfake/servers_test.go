@@ -17,6 +17,9 @@ func TestSucceededTaskChangesTheKey(t *testing.T) {
 	now := time.Unix(1000, 0)
 	s := New("tok", WithClock(func() time.Time { return now }))
 	s.AddServer("p1", "srv", ECS{Keypair: "kp-old", PrivateKey: "old-key", TaskDuration: time.Second})
+	for _, name := range []string{"kp-new", "kp-newer"} {
+		s.AddKeypair("p1", name, Keypair{})
+	}
 	start := func(call, keypair, key string) {
 		t.Helper()
 		quoted, _ := json.Marshal(key)

@@ -62,18 +62,25 @@ type startBody struct {
 	} `json:"server"`
 }
 
-func (s *Server) serveStart(w http.ResponseWriter, r *http.Request, route writeRoute, requestID string) {
+// readStartBody reads the body of a start of call, or says why KPS refuses
+// it as malformed.
+func readStartBody(r *http.Request, call string) (body startBody, malformed string) {
 	raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	var body startBody
 	switch {
 	case json.Unmarshal(raw, &body) != nil:
-		writeError(w, http.StatusBadRequest, "KPS.0001", "The request body is not valid JSON", requestID)
-		return
+		return body, "the body is not JSON"
 	case body.Server == nil || body.Server.ID == "":
-		writeError(w, http.StatusBadRequest, "KPS.0002", "server.id is required", requestID)
-		return
-	case route.call == "associate" && body.KeypairName == "":
-		writeError(w, http.StatusBadRequest, "KPS.0003", "keypair_name is required", requestID)
+		return body, "server.id is required"
+	case call == "associate" && body.KeypairName == "":
+		return body, "keypair_name is required"
+	}
+	return body, ""
+}
+
+func (s *Server) serveStart(w http.ResponseWriter, r *http.Request, route writeRoute, requestID string) {
+	body, malformed := readStartBody(r, route.call)
+	if malformed != "" {
+		writeError(w, http.StatusBadRequest, codeParameterError, parameterError(malformed), requestID)
 		return
 	}
 
@@ -86,7 +93,8 @@ func (s *Server) serveStart(w http.ResponseWriter, r *http.Request, route writeR
 		if !known {
 			writeError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access the API", requestID)
 		} else {
-			writeError(w, http.StatusBadRequest, "KPS.0010", "The server does not exist", requestID)
+			// KPS publishes no code for a server it does not find.
+			writeError(w, http.StatusBadRequest, codeParameterError, parameterError("server "+body.Server.ID+" does not exist"), requestID)
 		}
 		return
 	}
@@ -108,11 +116,10 @@ func (s *Server) serveStart(w http.ResponseWriter, r *http.Request, route writeR
 		f.write(w, r, requestID)
 		return
 	}
-	if s.serverBusy(route.project, body.Server.ID, now) {
-		e.busyRefs++
+	if code, msg, refused := s.startRefusal(route, body, e, now); refused {
 		answer(http.StatusBadRequest)
 		s.mu.Unlock()
-		writeError(w, http.StatusBadRequest, "KPS.0019", "The server has a key pair task running", requestID)
+		writeError(w, http.StatusBadRequest, code, msg, requestID)
 		return
 	}
 	if f := e.DispatchFailure; f != nil {
@@ -125,17 +132,7 @@ func (s *Server) serveStart(w http.ResponseWriter, r *http.Request, route writeR
 		return
 	}
 
-	operation, failure, keypair := e.judge(route.call, body)
-	taskID := newTaskID()
-	task := &taskState{id: taskID, added: now, Task: Task{
-		ServerID: body.Server.ID, ServerName: e.Name, KeypairName: body.KeypairName, FromStart: true,
-		Timeline: e.timeline(operation, failure != nil),
-	}}
-	if failure != nil {
-		task.ErrorCode, task.ErrorMsg = failure.Code, failure.Message
-	}
-	s.tasks[route.project+"/"+taskID] = task
-	e.pending, e.pendingKeypair = task, keypair
+	taskID := s.beginTask(route, body, e, now)
 	rec.TaskID = taskID
 	lost := e.LostAnswers > 0
 	if lost {
@@ -151,6 +148,44 @@ func (s *Server) serveStart(w http.ResponseWriter, r *http.Request, route writeR
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"task_id": taskID, "server_id": body.Server.ID, "status": "SUCCESS"})
+}
+
+// startRefusal is why KPS refuses to start a task as asked, if it does: a
+// key pair it does not hold in the project, or a server busy with another
+// task. The caller holds s.mu.
+func (s *Server) startRefusal(route writeRoute, body startBody, e *ecsState, now time.Time) (code, msg string, refused bool) {
+	switch {
+	case route.call == "associate" && s.keypairStore[route.project+"/"+body.KeypairName] == nil:
+		return codeNoKeypairFound, missingKeypairMessages[codeNoKeypairFound], true
+	case s.serverBusy(route.project, body.Server.ID, now):
+		e.busyRefs++
+		// KPS publishes no code for a server busy with another task.
+		return codeParameterError, parameterError("the server has a key pair task running"), true
+	}
+	return "", "", false
+}
+
+// beginTask starts the task a start asks for on server e, as the task lists
+// and GET /tasks/{id} then report it, and returns its ID. The caller holds
+// s.mu.
+func (s *Server) beginTask(route writeRoute, body startBody, e *ecsState, now time.Time) string {
+	operation, failure, keypair := e.judge(route.call, body)
+	listedKeypair := body.KeypairName
+	if route.call == "disassociate" {
+		// An unbind names no key pair: whatever a client sent is not one.
+		listedKeypair = ""
+	}
+	task := &taskState{id: newTaskID(), added: now, Task: Task{
+		ServerID: body.Server.ID, ServerName: cmp.Or(e.Name, body.Server.ID), KeypairName: listedKeypair, FromStart: true,
+		Timeline: e.timeline(operation, failure != nil),
+	}}
+	if failure != nil {
+		// The failed-tasks list says why, once the task has failed.
+		task.ErrorCode, task.ErrorMsg = failure.Code, failure.Message
+	}
+	s.tasks[route.project+"/"+task.id] = task
+	e.pending, e.pendingKeypair = task, keypair
+	return task.id
 }
 
 // judge decides what a start does on the server: the task's operation, the
@@ -185,7 +220,9 @@ func (e *ecsState) judge(call string, body startBody) (operation string, failure
 			failure = &failNotStopped
 		}
 	}
-	if failure == nil && e.Failure != nil {
+	if e.Failure != nil {
+		// A failure scripted for the server (an unsupported image, a closed
+		// SSH port) is what stops its tasks, whatever else is wrong.
 		failure = e.Failure
 	}
 	return operation, failure, keypair
@@ -217,7 +254,8 @@ func (s *Server) serverBusy(project, serverID string, now time.Time) bool {
 }
 
 // serveDeleteFailed deletes one failed-task record, or all of the project's,
-// answering 200 with no body, as the API does.
+// answering 200 with no body, as the API does; a record that is not there
+// is 400 KPS.0005 "Failed task is not found".
 func (s *Server) serveDeleteFailed(w http.ResponseWriter, route writeRoute, requestID string) {
 	s.mu.Lock()
 	if !s.projects[route.project] {
@@ -225,31 +263,33 @@ func (s *Server) serveDeleteFailed(w http.ResponseWriter, route writeRoute, requ
 		writeError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access the API", requestID)
 		return
 	}
-	now := s.now()
-	found, notFailed := false, false
-	for key, t := range s.tasks {
-		if !strings.HasPrefix(key, route.project+"/") || (route.taskID != "" && t.id != route.taskID) {
-			continue
-		}
-		switch {
-		case phaseOf(t.peek(now)) == "FAILED" && !t.recordDeleted:
-			t.recordDeleted, found = true, true
-		case phaseOf(t.peek(now)) != "FAILED":
-			notFailed = true
-		}
-	}
+	found := s.deleteFailedRecords(route.project, route.taskID, s.now())
 	s.deletes = append(s.deletes, cmp.Or(route.taskID, "*"))
 	s.mu.Unlock()
-	switch {
-	case route.taskID != "" && !found && notFailed:
-		writeError(w, http.StatusBadRequest, "KPS.0405", "The task has not failed; only failed tasks have records to delete", requestID)
-		return
-	case route.taskID != "" && !found:
-		writeError(w, http.StatusBadRequest, "KPS.0404", "The failed task does not exist", requestID)
+	if route.taskID != "" && !found {
+		// No record: the task is unknown, its record was deleted, or it has
+		// not failed (only a failed task has one).
+		writeError(w, http.StatusBadRequest, codeFailedTaskNotFound, msgFailedTaskNotFound, requestID)
 		return
 	}
 	w.Header().Set("Content-Length", "0")
 	w.WriteHeader(http.StatusOK)
+}
+
+// deleteFailedRecords deletes the failed-task record of taskID in project,
+// or every one of the project's when taskID is empty, and reports whether
+// it deleted any. The caller holds s.mu.
+func (s *Server) deleteFailedRecords(project, taskID string, now time.Time) bool {
+	found := false
+	for key, t := range s.tasks {
+		if !strings.HasPrefix(key, project+"/") || (taskID != "" && t.id != taskID) {
+			continue
+		}
+		if phaseOf(t.peek(now)) == "FAILED" && !t.recordDeleted {
+			t.recordDeleted, found = true, true
+		}
+	}
+	return found
 }
 
 // FailedTaskDeletes lists the DELETEs of failed-task records received, in

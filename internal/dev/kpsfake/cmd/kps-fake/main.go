@@ -21,10 +21,12 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/dev/kpsfake"
 )
 
-// taskFlag is one -task ID[:SERVER]=TIMELINE.
+// taskFlag is one -task ID[:SERVER]=TIMELINE: the task as the timeline
+// scripts it (Timeline, and ErrorCode and ErrorMsg when a FAILED_ step
+// gives a reason), and the server it names.
 type taskFlag struct {
 	server string // empty: -server-id
-	steps  []kpsfake.Step
+	task   kpsfake.Task
 }
 
 // taskFlags collects repeated -task flags.
@@ -36,14 +38,25 @@ func (t taskFlags) Set(v string) error {
 	name, spec, ok := strings.Cut(v, "=")
 	id, server, _ := strings.Cut(name, ":")
 	if !ok || id == "" {
-		return errors.New("want ID=TIMELINE or ID:SERVER=TIMELINE, the timeline as STATUS@OFFSET,STATUS@OFFSET")
+		return errors.New("want ID=TIMELINE or ID:SERVER=TIMELINE, the timeline as STATUS@OFFSET,STATUS@OFFSET, " +
+			"a FAILED_ step optionally as STATUS@OFFSET:CODE:MESSAGE")
 	}
-	steps, err := kpsfake.ParseTimeline(spec)
+	task, err := kpsfake.ParseTask(spec)
 	if err != nil {
 		return err
 	}
-	t[id] = taskFlag{server: server, steps: steps}
+	t[id] = taskFlag{server: server, task: task}
 	return nil
+}
+
+// addTo scripts the tasks in project of fake, each on the server it names,
+// else on defaultServer.
+func (t taskFlags) addTo(fake *kpsfake.Server, project, defaultServer string) {
+	for id, tf := range t {
+		task := tf.task
+		task.ServerID = cmp.Or(tf.server, defaultServer)
+		fake.AddTask(project, id, task)
+	}
 }
 
 // ecsFlags collects repeated -ecs ID,OPTION=VALUE,... flags.
@@ -107,7 +120,13 @@ or a key). Ctrl-C stops it.
       STATUS@OFFSET,STATUS@OFFSET,...: the status it reports from each
       offset on, counted from its first read, e.g.
       -task 'my-task:web-1=READY_RESET@0s,RUNNING_RESET@3s,SUCCESS_RESET@10s'.
-      SERVER is the server_id it reports (default -server-id).
+      SERVER is the server_id it reports (default -server-id), and its
+      server_name in the task lists (the -ecs server's own when it has one).
+      A FAILED_ step may end in :CODE:MESSAGE, the reason the failed-tasks
+      list gives (task_error_code, task_error_msg), e.g.
+      -task 't1:web-1=RUNNING_RESET@0s,FAILED_RESET@5s:KPS.6015:the login was refused'.
+      The reason runs to the end of its step: MESSAGE may hold colons, but
+      no comma (a comma starts the next step).
 
   -ecs ID,FIELD=VALUE,...                                   (repeatable)
       A server the association resources and actions start tasks on:
@@ -186,9 +205,7 @@ func main() {
 		parts = append(parts, "")
 		fake.AddAccessKey(parts[0], parts[1], parts[2])
 	}
-	for id, task := range tasks {
-		fake.AddTask(*project, id, kpsfake.Task{ServerID: cmp.Or(task.server, *server), Timeline: task.steps})
-	}
+	tasks.addTo(fake, *project, *server)
 	for id, server := range servers {
 		fake.AddServer(*project, id, server)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"log"
 	"net/http"
 	"net/http/httptest"
@@ -22,7 +23,7 @@ func TestTaskFlagNamesItsServer(t *testing.T) {
 			t.Fatalf("%s: %v", v, err)
 		}
 	}
-	if tasks["t1"].server != "web-1" || len(tasks["t1"].steps) != 2 || tasks["t2"].server != "" {
+	if tasks["t1"].server != "web-1" || len(tasks["t1"].task.Timeline) != 2 || tasks["t2"].server != "" {
 		t.Fatalf("parsed %+v", tasks)
 	}
 	if err := tasks.Set(":web-1=READY_RESET@0s"); err == nil {
@@ -39,6 +40,7 @@ func TestRequestLog(t *testing.T) {
 	fake := kpsfake.New("tok-secret")
 	fake.AddProject("p1")
 	fake.AddServer("p1", "srv", kpsfake.ECS{Keypair: "kp", PrivateKey: "key-secret"})
+	fake.AddKeypair("p1", "kp2", kpsfake.Keypair{})
 	h := logRequests(fake)
 	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/v3/p1/keypairs/associate",
 		strings.NewReader(`{"keypair_name":"kp2","server":{"id":"srv","auth":{"type":"keypair","key":"key-secret"}}}`))
@@ -74,5 +76,41 @@ func TestKeypairFlag(t *testing.T) {
 	}
 	if err := k.Set("x,hosted=no"); err == nil {
 		t.Fatal("an unknown option was accepted")
+	}
+}
+
+// TestTaskFlagFailureReason: a FAILED_ step's :CODE:MESSAGE is the reason
+// the failed-tasks list gives for the task, with the server it names as
+// server_name; a reason on another step, or without its message, is
+// refused, and -h explains the form.
+func TestTaskFlagFailureReason(t *testing.T) {
+	tasks := taskFlags{}
+	if err := tasks.Set("t1:web-1=RUNNING_RESET@0s,FAILED_RESET@0s:KPS.6015:the login was refused"); err != nil {
+		t.Fatal(err)
+	}
+	fake := kpsfake.New("tok")
+	tasks.addTo(fake, "p1", "default-server")
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/v3/p1/failed-tasks", nil)
+	req.Header.Set("X-Auth-Token", "tok")
+	rec := httptest.NewRecorder()
+	fake.ServeHTTP(rec, req)
+	var list struct {
+		Tasks []map[string]string `json:"tasks"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &list); err != nil || len(list.Tasks) != 1 {
+		t.Fatalf("failed tasks: %d %s", rec.Code, rec.Body)
+	}
+	got := list.Tasks[0]
+	if got["task_id"] != "t1" || got["server_id"] != "web-1" || got["server_name"] != "web-1" ||
+		got["task_error_code"] != "KPS.6015" || got["task_error_msg"] != "the login was refused" {
+		t.Fatalf("listed %v", got)
+	}
+	for _, bad := range []string{"t2=RUNNING_RESET@0s:KPS.6015:no", "t3=FAILED_RESET@1s:KPS.6015"} {
+		if err := tasks.Set(bad); err == nil {
+			t.Errorf("-task %s was accepted", bad)
+		}
+	}
+	if !strings.Contains(usage, "FAILED_RESET@5s:KPS.6015:the login was refused") || !strings.Contains(usage, "no comma") {
+		t.Error("-h does not explain a failure reason")
 	}
 }
