@@ -46,16 +46,17 @@ var accountRefusals = map[string]string{
 var (
 	keypairGone    = []string{CodeKeypairNotExist, CodeNoKeypairFound}
 	failedTaskGone = []string{CodeFailedTaskNotFound}
-	// taskGone: KPS publishes no code for a task it does not know, and the
-	// task IDs the provider reads are ones KPS gave (checked before they
-	// are sent): a 400 to reading one can only be KPS not knowing it.
-	taskGone = []string{anyCode}
+	// taskGone: KPS publishes no code for a task it does not know; its
+	// code for a task ID it does not take, "taskId is illegal", is what a
+	// read of an ID it never gave, or purged, comes back with. Any other
+	// 400 is shown as it came, never taken for a task that ended unseen.
+	taskGone = []string{CodeTaskIDIllegal}
 )
 
-// anyCode in a list of codes matches every code.
-const anyCode = "*"
+// CodeTaskIDIllegal is "taskId is illegal".
+const CodeTaskIDIllegal = "KPS.0001"
 
 // codeIn reports whether code is one of codes.
 func codeIn(code string, codes []string) bool {
-	return slices.Contains(codes, anyCode) || (code != "" && slices.Contains(codes, code))
+	return code != "" && slices.Contains(codes, code)
 }

@@ -80,6 +80,8 @@ func TestPublishedCodes(t *testing.T) {
 	}{
 		{400, "KPS.0001", readTask, outcome{gone: true, hint: "the task may not exist", requests: 1}},
 		{400, "KPS.0002", readKeypair, outcome{noHint: "may not exist", requests: 1}},
+		{400, "KPS.0002", readTask, outcome{noHint: "may not exist", requests: 1}},
+		{400, "APIGW.0201", readTask, outcome{noHint: "may not exist", requests: 1}},
 		{400, "KPS.0005", deleteTask, outcome{gone: true, hint: "already gone", requests: 1}},
 		{400, "KPS.0005", readKeypair, outcome{noHint: "may not exist", requests: 1}},
 		{400, "KPS.0006", readKeypair, outcome{noHint: "may not exist", requests: 1}},

@@ -24,6 +24,24 @@ const MaxBodyBytes = 1 << 20
 // keys is several MiB.
 const MaxListBodyBytes = 32 << 20
 
+// MaxListingBytes is the most the pages of one listing may add up to, so
+// that an API that answers page after page cannot hold memory without end.
+const MaxListingBytes = 256 << 20
+
+// listingBudget counts the bytes of a listing's pages against
+// MaxListingBytes.
+type listingBudget struct{ spent int }
+
+// spend counts resp's body, and is an error once the listing has read more
+// than MaxListingBytes.
+func (b *listingBudget) spend(resp *response) error {
+	b.spent += len(resp.body)
+	if b.spent > MaxListingBytes {
+		return resp.problem(fmt.Sprintf("the list's pages add up to more than %d MiB; not read further", MaxListingBytes>>20))
+	}
+	return nil
+}
+
 // snippetBytes is how much of an unusable body an error shows.
 const snippetBytes = 200
 

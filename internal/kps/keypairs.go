@@ -131,6 +131,7 @@ func (c *Client) Keypairs(ctx context.Context, projectID string) ([]Keypair, err
 		return nil, err
 	}
 	keypairs := []Keypair{}
+	var read listingBudget
 	seen := map[string]bool{}
 	marker := ""
 	for range maxKeypairPages {
@@ -142,6 +143,9 @@ func (c *Client) Keypairs(ctx context.Context, projectID string) ([]Keypair, err
 		u.RawQuery = q.Encode()
 		resp, err := c.get(ctx, u, hints{denied: keypairDenied("list"), maxBody: MaxListBodyBytes})
 		if err != nil {
+			return nil, err
+		}
+		if err := read.spend(resp); err != nil {
 			return nil, err
 		}
 		var page struct {
@@ -168,7 +172,8 @@ func (c *Client) Keypairs(ctx context.Context, projectID string) ([]Keypair, err
 			return keypairs, nil
 		}
 	}
-	return keypairs, nil
+	return nil, fmt.Errorf("GET %s: the list's markers go on past %d pages; not read further",
+		c.endpoint.JoinPath("v3", projectID, "keypairs"), maxKeypairPages)
 }
 
 // UpdateKeypairDescription sets a key pair's description: PUT
@@ -266,8 +271,8 @@ func (c *Client) ClearPrivateKey(ctx context.Context, projectID, name string) er
 	if err != nil {
 		return err
 	}
-	if e := resp.apiError(); (resp.status == http.StatusNotFound && !e.IsNoSuchAPI()) ||
-		(resp.status == http.StatusBadRequest && e.ErrorCode == CodeNoPrivateKey) {
+	// Gone, not merely 404: a proxy's page is no answer from KPS.
+	if e := resp.apiError(); e.Gone || (resp.status == http.StatusBadRequest && e.ErrorCode == CodeNoPrivateKey) {
 		return nil
 	}
 	return resp.succeeded()

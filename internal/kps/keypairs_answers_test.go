@@ -72,6 +72,7 @@ func TestRepeatableKeypairCallsAreRetried(t *testing.T) {
 		{"POST /v3/" + testProject + "/keypairs/private-key/import", func() error {
 			return c.ImportPrivateKey(ctx, testProject, "ops", "", kps.Hosting{PrivateKey: hostedKey})
 		}},
+		{"DELETE /v3/" + testProject + "/failed-tasks/t1", func() error { return c.DeleteFailedTask(ctx, testProject, "t1") }},
 	}
 	for _, call := range calls {
 		if err := call.run(); err != nil {
@@ -172,6 +173,20 @@ func TestKeypairNames(t *testing.T) {
 	err := c.ImportPrivateKey(context.Background(), testProject, strings.Repeat("k", 65), "", kps.Hosting{PrivateKey: hostedKey})
 	if err == nil || !strings.Contains(err.Error(), "at most 64") || requests != sent {
 		t.Fatalf("importing a private key for a name of 65: %v (%d requests sent)", err, requests-sent)
+	}
+}
+
+// TestClearAnsweredByAProxyPage: a 404 that is a proxy's page, not KPS's
+// error object, is no proof that KPS holds no key: an error, not success.
+func TestClearAnsweredByAProxyPage(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("<html><body><h1>404 Not Found</h1><hr>nginx</body></html>"))
+	}))
+	t.Cleanup(srv.Close)
+	if err := retryingClient(t, srv.URL, 0).ClearPrivateKey(context.Background(), testProject, "ops"); err == nil {
+		t.Fatal("a proxy's 404 page was taken for a cleared key")
 	}
 }
 

@@ -27,7 +27,9 @@ type ListedTask struct {
 // 1000; the client trusts only what comes back, never this.
 const ListPageSize = 1000
 
-// maxListedTasks bounds a listing, whatever total the API claims.
+// maxListedTasks bounds a listing, whatever total the API claims. A
+// listing cut there is an error, never a list taken for whole: a server
+// wait's gate that missed a record past it would open.
 const maxListedTasks = 100_000
 
 // RunningTasks lists the project's tasks that have not ended, every page:
@@ -51,11 +53,15 @@ func (c *Client) listTasks(ctx context.Context, projectID, list, action string) 
 		return nil, err
 	}
 	tasks := []ListedTask{}
+	var read listingBudget
 	for len(tasks) < maxListedTasks {
 		u := c.endpoint.JoinPath("v3", projectID, list)
 		u.RawQuery = url.Values{"limit": {strconv.Itoa(ListPageSize)}, "offset": {strconv.Itoa(len(tasks))}}.Encode()
 		resp, err := c.get(ctx, u, hints{denied: needs(action), maxBody: MaxListBodyBytes})
 		if err != nil {
+			return nil, err
+		}
+		if err := read.spend(resp); err != nil {
 			return nil, err
 		}
 		var page taskPage
@@ -73,7 +79,8 @@ func (c *Client) listTasks(ctx context.Context, projectID, list, action string) 
 			return tasks, nil
 		}
 	}
-	return tasks, nil
+	return nil, fmt.Errorf("GET %s: the list claims more than %d tasks; not read further", c.endpoint.JoinPath("v3", projectID, list),
+		maxListedTasks)
 }
 
 // taskPage is one page of a task list.

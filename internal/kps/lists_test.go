@@ -2,6 +2,7 @@ package kps_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -107,5 +108,29 @@ func TestListFailedTasksCarryTheirErrors(t *testing.T) {
 	tasks, err := retryingClient(t, url, 0).FailedTasks(context.Background(), testProject)
 	if err != nil || len(tasks) != 1 || tasks[0].ErrorCode != "KPS.6020" || tasks[0].ErrorMsg != "server stopped" || tasks[0].Operation != "BIND" {
 		t.Fatalf("%+v, %v", tasks, err)
+	}
+}
+
+// TestListCutShortIsAnError: a list that claims more tasks than the client
+// reads is an error, never a partial list taken for whole (a server wait's
+// gate that missed a record past the cut would open).
+func TestListCutShortIsAnError(t *testing.T) {
+	page := func(offset int) []byte {
+		tasks := make([]map[string]string, 1000)
+		for i := range tasks {
+			tasks[i] = map[string]string{"task_id": fmt.Sprintf("t%d", offset+i), "server_id": "srv", "operate_type": "RESET"}
+		}
+		body, _ := json.Marshal(map[string]any{"total": 200_000, "tasks": tasks})
+		return body
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(page(offset))
+	}))
+	t.Cleanup(srv.Close)
+	tasks, err := retryingClient(t, srv.URL, 0).FailedTasks(context.Background(), testProject)
+	if err == nil || !strings.Contains(err.Error(), "not read further") || tasks != nil {
+		t.Fatalf("a list of 200,000 tasks: %d tasks, %v", len(tasks), err)
 	}
 }

@@ -212,7 +212,7 @@ func (c *Client) DeleteFailedTasks(ctx context.Context, projectID string) error 
 
 func (c *Client) delete(ctx context.Context, u *url.URL, notFound string) error {
 	resp, err := c.send(ctx, http.MethodDelete, u, nil, hints{
-		denied: needs("kps::deleteFailedTask"), notFound: notFound, gone: failedTaskGone,
+		denied: needs("kps::deleteFailedTask"), notFound: notFound, gone: failedTaskGone, repeatable: true, noBody: true,
 	})
 	if err != nil {
 		return err

@@ -2,9 +2,12 @@ package kps_test
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -165,5 +168,30 @@ func TestUnreachableEndpointsFailAtOnce(t *testing.T) {
 	}
 	if n := attempts.Load(); n != 0 {
 		t.Fatalf("%d requests were served: none could be", n)
+	}
+}
+
+// TestRefusedTLSHandshakeFailsAtOnce: a server that refuses the TLS
+// handshake (here, for want of a client certificate) answers the same way
+// every time: one attempt, and an error that says what to check.
+func TestRefusedTLSHandshakeFailsAtOnce(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	srv.TLS = &tls.Config{ClientAuth: tls.RequireAnyClientCert, MinVersion: tls.VersionTLS12}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	u, err := kps.ParseEndpoint(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kps.New(kps.Config{Endpoint: u, Auth: huaweiauth.TokenCredentials(testToken), Insecure: true, MaxRetries: 3,
+		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetTask(t.Context(), testProject, "t1")
+	var re *kps.RequestError
+	if !errors.As(err, &re) || re.Attempts != 1 || !strings.Contains(err.Error(), "TLS handshake with the endpoint failed") {
+		t.Fatalf("got %v", err)
 	}
 }

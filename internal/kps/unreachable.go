@@ -22,6 +22,7 @@ const plainHTTPAnswer = "server gave HTTP response to HTTPS client"
 // get one from this endpoint as configured; "" when trying again may help.
 func endpointProblem(err error) string {
 	var dns *net.DNSError
+	var op *net.OpError
 	var record tls.RecordHeaderError
 	var alert tls.AlertError
 	var verify *tls.CertificateVerificationError
@@ -29,6 +30,8 @@ func endpointProblem(err error) string {
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	switch {
+	case errors.As(err, &op) && op.Op == "proxyconnect" && errors.As(err, &dns) && dns.IsNotFound:
+		return "the proxy's host name does not resolve (check HTTPS_PROXY), so the endpoint cannot be reached"
 	case errors.As(err, &dns) && dns.IsNotFound:
 		return "the endpoint's host name does not resolve (a typo in region is the usual cause)"
 	case errors.As(err, &record) || strings.Contains(err.Error(), plainHTTPAnswer):
@@ -36,8 +39,10 @@ func endpointProblem(err error) string {
 	case errors.As(err, &verify) || errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid):
 		return "the endpoint's TLS certificate is not trusted (SSL_CERT_FILE or SSL_CERT_DIR name the CA certificates " +
 			"to trust; insecure = true skips the check)"
-	case errors.As(err, &alert):
-		return "the TLS handshake with the endpoint failed"
+	case errors.As(err, &alert) || (errors.As(err, &op) && op.Op == "remote error"):
+		// A TLS alert the server sent: over TCP, crypto/tls reports it as
+		// a net.OpError of op "remote error" (tls.AlertError is QUIC's).
+		return "the TLS handshake with the endpoint failed: it refused the connection's TLS"
 	}
 	return ""
 }

@@ -73,7 +73,9 @@ func (a *deleteFailedTasksAction) Invoke(ctx context.Context, req action.InvokeR
 	}
 	switch {
 	case len(ids) == 0 && m.ServerID.IsNull():
-		if err := client.DeleteFailedTasks(ctx, project); err != nil {
+		// KPS's "Failed task is not found" here means there was none to
+		// delete: the goal holds.
+		if err := client.DeleteFailedTasks(ctx, project); err != nil && !kps.IsGone(err) {
 			resp.Diagnostics.AddError("Cannot delete the failed-task records of project "+project, err.Error())
 			return
 		}

@@ -193,3 +193,22 @@ func TestAccServerTasksWait_failureAccepted(t *testing.T) {
 		}},
 	})
 }
+
+// TestAccServerTasksWait_purgedFailureShutsTheGate: a task of the server
+// leaves the running list and its read answers KPS's "taskId is illegal"
+// (its record purged), but its failed-task record says it failed: the wait
+// fails with the reason, rather than passing with a warning.
+func TestAccServerTasksWait_purgedFailureShutsTheGate(t *testing.T) {
+	api := newFakeAPI(t)
+	api.AddTask(testProject, "t-gone", kpsfake.Task{ServerID: "srv",
+		Timeline:  []kpsfake.Step{{Status: "RUNNING_RESET"}, {At: time.Second, Status: "FAILED_RESET"}},
+		ErrorCode: "KPS.6015", ErrorMsg: "ssh authentication failed",
+		Faults: []kpsfake.Fault{{Kind: kpsfake.FaultError, Status: http.StatusBadRequest, Code: "KPS.0001", Message: "taskId is illegal"}}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config:      api.serverWaitConfig(""),
+			ExpectError: expectError("A KPS task of server srv failed", "t-gone ended FAILED_RESET", "KPS.6015", "gate stays shut"),
+		}},
+	})
+}

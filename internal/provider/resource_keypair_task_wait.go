@@ -133,6 +133,7 @@ func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.Creat
 	taskID := plan.TaskID.ValueString()
 	ctx = tflog.SetField(ctx, "task_id", taskID)
 	read, leave := r.data.pollerFor(client, project).Task(taskID)
+	deadline := waiter.Clock.Now().Add(waiter.Timeout)
 	res, err := waiter.Wait(ctx, read)
 	leave()
 	if err != nil {
@@ -142,8 +143,11 @@ func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.Creat
 	}
 	task := res.Task
 	if task.Status.Failed() && plan.FailOnFailure.ValueBool() {
-		failed := keypairops.Failure(ctx, client, project, kps.Task{ID: taskID, ServerID: task.ServerID, Status: task.Status},
+		// The reason's read is part of the wait: timeouts.create bounds it.
+		reasonCtx, cancel := wait.WithTimeout(ctx, waiter.Until(deadline).Timeout)
+		failed := keypairops.Failure(reasonCtx, client, project, kps.Task{ID: taskID, ServerID: task.ServerID, Status: task.Status},
 			res.CompletedAt)
+		cancel()
 		resp.Diagnostics.AddError("KPS task "+taskID+" failed",
 			fmt.Sprintf("Task %s on server %s ended with status %s. Reason: %s. %s Nothing was saved to state: the "+
 				"next apply reads the task again, and fails the same way, since a task that ended does not change. Set "+

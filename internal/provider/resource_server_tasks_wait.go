@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -17,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 	"github.com/kpsops/terraform-provider-kps/internal/wait"
 )
@@ -131,7 +129,7 @@ func (r *serverTasksWaitResource) Schema(ctx context.Context, _ resource.SchemaR
 
 // Create is the wait. On success, or with failures accepted by
 // fail_on_failure = false, state is saved; on every other ending nothing is,
-// so the next apply waits again.
+// so the next apply looks again.
 func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan serverTasksWaitModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -149,14 +147,25 @@ func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.Creat
 	serverID := plan.ServerID.ValueString()
 	ctx = tflog.SetField(ctx, "server_id", serverID)
 	failOnFailure := plan.FailOnFailure.ValueBool()
+	// timeouts.create bounds the whole operation: the check of the
+	// failed-task records, the wait, and the read of the failures' reasons.
+	deadline := waiter.Clock.Now().Add(waiter.Timeout)
 	if failOnFailure {
-		if summary, detail := failedRecordsGate(ctx, client, project, serverID); summary != "" {
-			resp.Diagnostics.AddError(summary, detail)
+		records, err := failedRecords(ctx, waiter, client, project)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot check server "+serverID+" for failed KPS tasks",
+				"With fail_on_failure = true the wait first reads the failed-task list, so that a failure recorded for "+
+					"the server keeps the gate shut: "+err.Error()+". Nothing was saved to state. The check needs the IAM "+
+					"permission kps::getFailedTask; fail_on_failure = false waits without it.")
+			return
+		}
+		if mine := recordsOf(records, serverID); len(mine) > 0 {
+			resp.Diagnostics.AddError("Server "+serverID+" has a failed KPS task on record", gateShut(serverID, mine))
 			return
 		}
 	}
 	list, read, leave := r.data.pollerFor(client, project).Server()
-	out, err := wait.Poll(ctx, waiter, wait.ForServerTasks(serverID, list, read))
+	out, err := wait.Poll(ctx, waiter.Until(deadline), wait.ForServerTasks(serverID, list, read))
 	leave()
 	what := "the KPS tasks of server " + serverID
 	if err != nil {
@@ -165,16 +174,25 @@ func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 
-	var failed []wait.ServerTask
-	elems := make([]attr.Value, 0, len(out.Value))
-	for _, t := range out.Value {
+	tasks := out.Value
+	if failOnFailure {
+		failure, ended := serverFailures(ctx, waiter.Until(deadline), client, project, serverID, tasks)
+		if failure != "" {
+			resp.Diagnostics.AddError("A KPS task of server "+serverID+" failed", failure)
+			return
+		}
+		tasks = ended
+	}
+	var failed int
+	elems := make([]attr.Value, 0, len(tasks))
+	for _, t := range tasks {
 		if t.Purged {
 			resp.Diagnostics.AddWarning("KPS task "+t.ID+" ended unseen",
 				fmt.Sprintf("Task %s (%s) of server %s left the running list, but its record was purged before it "+
 					"could be read, so how it ended is not known. It is recorded with an empty task_status.", t.ID, t.Operation, serverID))
 		}
 		if kps.ParseStatus(t.Status).Failed() {
-			failed = append(failed, t)
+			failed++
 		}
 		obj, diags := types.ObjectValue(serverTaskType.AttrTypes, map[string]attr.Value{
 			"task_id": types.StringValue(t.ID), "task_status": types.StringValue(t.Status), "operation": types.StringValue(t.Operation),
@@ -182,18 +200,12 @@ func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.Creat
 		resp.Diagnostics.Append(diags...)
 		elems = append(elems, obj)
 	}
-	if len(failed) > 0 && failOnFailure {
-		resp.Diagnostics.AddError("A KPS task of server "+serverID+" failed",
-			fmt.Sprintf("On server %s, %s. Nothing was saved to state, and the gate stays shut while KPS keeps the "+
-				"failed-task record: %s", serverID, failedTasksWithReasons(ctx, client, project, serverID, failed), waysOn(serverID)))
-		return
-	}
 
 	plan.ProjectID = types.StringValue(project)
 	plan.ID = types.StringValue(project + "/" + serverID)
 	plan.Tasks, diags = types.ListValue(serverTaskType, elems)
 	resp.Diagnostics.Append(diags...)
-	plan.Succeeded = types.BoolValue(len(failed) == 0)
+	plan.Succeeded = types.BoolValue(failed == 0)
 	plan.CompletedAt = types.StringValue(out.CompletedAt.UTC().Format(time.RFC3339))
 	if resp.Diagnostics.HasError() {
 		return
@@ -210,63 +222,4 @@ var serverProgressLog = wait.Observer{
 		})
 	},
 	TransientError: progressLog.TransientError,
-}
-
-// failedRecordsGate is the error that keeps the gate shut while KPS keeps a
-// failed-task record for the server: the record outlives the task, and the
-// server is idle again by the next apply, so without it a pipeline that
-// retries would pass. "" when the server has no record.
-func failedRecordsGate(ctx context.Context, client *kps.Client, project, serverID string) (summary, detail string) {
-	records, err := client.FailedTasks(ctx, project)
-	if err != nil {
-		return "Cannot check server " + serverID + " for failed KPS tasks",
-			"With fail_on_failure = true the wait first reads the failed-task list, so that a failure recorded for the " +
-				"server keeps the gate shut: " + err.Error() + ". Nothing was saved to state. Set fail_on_failure = false " +
-				"to wait without that check."
-	}
-	var reasons []string
-	for _, t := range records {
-		if t.ServerID == serverID {
-			reasons = append(reasons, recordedFailure(t))
-		}
-	}
-	if len(reasons) == 0 {
-		return "", ""
-	}
-	return "Server " + serverID + " has a failed KPS task on record",
-		fmt.Sprintf("KPS keeps the record of %s. The gate stays shut, on every apply, while it does: %s",
-			strings.Join(reasons, "; "), waysOn(serverID))
-}
-
-// recordedFailure words one failed-task record: the task, its operation,
-// the reason KPS gives, and the advice that goes with that reason.
-func recordedFailure(t kps.ListedTask) string {
-	f := &keypairops.TaskFailedError{TaskID: t.ID, ServerID: t.ServerID, ErrorCode: t.ErrorCode, ErrorMsg: t.ErrorMsg,
-		Status: kps.ParseStatus("FAILED_" + t.Operation)}
-	return fmt.Sprintf("task %s (%s), reason %s (%s)", t.ID, t.Operation, f.Reason(), failureAdvice(f))
-}
-
-// failedTasksWithReasons words the tasks the wait saw fail, each with the
-// reason the failed-task list gives (one read of it).
-func failedTasksWithReasons(ctx context.Context, client *kps.Client, project, serverID string, failed []wait.ServerTask) string {
-	records, err := client.FailedTasks(ctx, project)
-	byID := map[string]kps.ListedTask{}
-	for _, t := range records {
-		byID[t.ID] = t
-	}
-	words := make([]string, 0, len(failed))
-	for _, t := range failed {
-		f := &keypairops.TaskFailedError{TaskID: t.ID, ServerID: serverID, Status: kps.ParseStatus(t.Status), ReasonErr: err}
-		if record, ok := byID[t.ID]; ok {
-			f.ErrorCode, f.ErrorMsg = record.ErrorCode, record.ErrorMsg
-		}
-		words = append(words, fmt.Sprintf("task %s ended %s, reason %s (%s)", t.ID, t.Status, f.Reason(), failureAdvice(f)))
-	}
-	return strings.Join(words, "; ")
-}
-
-// waysOn says how to get past a failed gate.
-func waysOn(serverID string) string {
-	return "fix the cause, then delete the record (the kps_delete_failed_tasks action with server_id = \"" + serverID +
-		"\", or the console), and apply again; or set fail_on_failure = false to accept failed tasks."
 }

@@ -105,15 +105,18 @@ func startErrorDiag(err error, w startWording) (summary, detail string) {
 // failureAdvice is what to do about a task that failed, fitted to its
 // reason and operation where they say enough: a reset of a running server
 // wants it stopped, a refused login the key the server accepts now, an
-// unbind of a server with no key pair nothing at all. KPS does not document
-// its codes, so the reason's words are read as well as its code.
+// unbind of a server with no key pair nothing at all. KPS publishes no
+// codes for why a task fails (its table is for the answers of its calls, and
+// gives KPS.6005 another meaning), so the reason's words are read as well
+// as the codes seen in the field. This chooses advice only: nothing is
+// decided by it.
 func failureAdvice(f *keypairops.TaskFailedError) string {
 	reason := strings.ToLower(f.ErrorCode + " " + f.ErrorMsg)
 	switch {
 	case f.Status.Operation == "RESET" && (strings.Contains(reason, "running") || f.ErrorCode == "KPS.6006"):
 		return "A reset (a key pair bound without auth) needs the server shut down: stop it first, or give auth to " +
 			"replace the key pair on the running server instead."
-	case strings.Contains(reason, "not running") || f.ErrorCode == "KPS.6005":
+	case strings.Contains(reason, "not running"):
 		return "A replace, or an unbind with auth, needs the server running: start it first."
 	case strings.Contains(reason, "no key pair") || f.ErrorCode == "KPS.6020":
 		return "The server has no key pair bound, so there is nothing to unbind."

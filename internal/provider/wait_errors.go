@@ -18,7 +18,7 @@ func describeWaitError(what, project string, timeout time.Duration, err error) (
 	case errors.As(err, &te):
 		return "Timed out waiting for " + what,
 			fmt.Sprintf("%s in project %s: %s (timeouts.create is %s). Nothing was saved to state, so the next "+
-				"apply waits again; raise timeouts.create if it needs longer.", what, project, te.Error(), timeout)
+				"apply looks again; raise timeouts.create if it needs longer.", what, project, te.Error(), timeout)
 	case wait.IsInterrupted(err):
 		return "Wait for " + what + " interrupted",
 			fmt.Sprintf("%s in project %s: %s. Nothing was saved to state; the tasks themselves go on in the cloud.",

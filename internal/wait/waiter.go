@@ -33,6 +33,14 @@ type Waiter struct {
 	Observer Observer
 }
 
+// Until is w with what is left, from now, of an operation whose deadline
+// is deadline: the timeout of a wait that is one step of a longer
+// operation.
+func (w Waiter) Until(deadline time.Time) Waiter {
+	w.Timeout = max(deadline.Sub(w.Clock.Now()), 0)
+	return w
+}
+
 // Outcome is how a wait ended.
 type Outcome[T any] struct {
 	Value       T

@@ -75,7 +75,7 @@ type ecsState struct {
 // are in the shape of its codes; the provider must show whatever comes.
 var (
 	failWrongKey   = TaskFailure{"KPS.6015", "Failed to log in to the server over SSH: authentication failed; check the password or private key"}
-	failNotRunning = TaskFailure{"KPS.6005", "The server is not running; replacing or unbinding a key pair with auth needs it running"}
+	failNotRunning = TaskFailure{"KPS.6016", "The server is not running; replacing or unbinding a key pair with auth needs it running"}
 	failNotStopped = TaskFailure{"KPS.6006", "The server is running; resetting a key pair needs it shut down"}
 	failNoKeypair  = TaskFailure{"KPS.6020", "The server has no key pair bound"}
 )
