@@ -19,7 +19,9 @@ func main() {
 	flag.Parse()
 
 	// tf6server.Serve directly rather than providerserver.Serve, which does
-	// the same, so that the server can be wrapped (see internal/releasectx).
+	// the same, so that the server can be wrapped: internal/releasectx and
+	// internal/writeonlyaction work around two of the framework's faults
+	// (provider.NewServer applies both).
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())

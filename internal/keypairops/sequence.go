@@ -233,12 +233,11 @@ func Failure(ctx context.Context, c FailedTaskReader, project string, task kps.T
 
 // Settle finds out how a task an interrupted run started has ended: it
 // reads the task, waiting while it runs, within the runner's timeout (the
-// wait's deadline bounds every read). The
-// run that started it was cut short (Ctrl-C, a timeout), and a replace
-// that succeeded since changed the key the server accepts: its caller
-// adopts a success rather than sending the same start again. An error is
-// a task that could not be seen to end: vanished, unreadable, timed out or
-// interrupted.
+// wait's deadline bounds every read). The run that started it was cut
+// short (Ctrl-C, a timeout), and a replace that succeeded since changed
+// the key the server accepts: its caller adopts a success rather than
+// sending the same start again. An error is a task that could not be seen
+// to end: vanished, unreadable, timed out or interrupted.
 func (r Runner) Settle(ctx context.Context, taskID string) (wait.Result, error) {
 	read, leave := r.taskReader(taskID)
 	defer leave()

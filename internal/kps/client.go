@@ -1,6 +1,8 @@
-// Package kps is a client for the task API of Huawei Cloud's Key Pair Service.
-// It knows nothing of Terraform: the provider turns what it returns into
-// attributes and diagnostics.
+// Package kps is a client for the API of Huawei Cloud's Key Pair Service:
+// its tasks and task lists, the calls that start tasks, and the key pairs
+// themselves. It decides by KPS's published error codes (codes.go), masks
+// every secret a body carries, and knows nothing of Terraform: the provider
+// turns what it returns into attributes and diagnostics.
 package kps
 
 import (
@@ -53,8 +55,9 @@ type LimitMemory interface {
 	Remember(limits []budget.Limit, now time.Time) error
 }
 
-// Client reads KPS tasks. It is safe for concurrent use, and one provider
-// instance shares one Client among all its data sources and resources.
+// Client calls the KPS API. It is safe for concurrent use, and one provider
+// instance shares one Client among all its data sources, resources, actions
+// and ephemeral and list resources.
 type Client struct {
 	endpoint  *url.URL
 	secrets   masker

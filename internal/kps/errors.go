@@ -10,8 +10,9 @@ import (
 	"time"
 )
 
-// ResponseError is any answer from the API that is not a usable task: an error
-// status, a redirect, or a body that is not the JSON expected. It carries what
+// ResponseError is any answer from the API that is not the usable answer
+// asked for (a task, a key pair, a list page): an error status, a redirect,
+// or a body that is not the JSON expected. It carries what
 // was asked and what came back, so that a user (or support, with the request ID)
 // can tell what happened without turning on debug logs.
 type ResponseError struct {

@@ -37,7 +37,8 @@ type kpsProvider struct {
 	retryWait time.Duration
 }
 
-// New returns a constructor for the provider, as providerserver.Serve wants.
+// New returns a constructor for the provider, in the form the framework's
+// server takes (NewServer wraps it; main serves that).
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {
 		return &kpsProvider{version: version, getenv: osGetenv}

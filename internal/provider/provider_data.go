@@ -16,8 +16,9 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/wait"
 )
 
-// providerData is what Configure hands every data source and resource: one
-// shared client, and the provider's default project.
+// providerData is what Configure hands every data source, resource,
+// action, ephemeral and list resource: one shared client, and the
+// provider's default project.
 type providerData struct {
 	// lifetime is the provider's context, for work that serves many calls
 	// (a shared polling round, the project look-up): it carries the
