@@ -81,23 +81,11 @@ func TestKeypairLifecycle(t *testing.T) {
 	if n := strings.Count(logs.String(), `\"private_key\":\"***\"`); n < 4 {
 		t.Fatalf("%d bodies logged with a masked private_key, want at least 4:\n%s", n, logs.String())
 	}
-	for _, secret := range []string{"kps-keypair-test-hosted-key", keyLine(kpsfake.PrivateKeyOf("ops"))} {
+	for _, secret := range []string{"kps-keypair-test-hosted-key", kpsfake.LongestLine(kpsfake.PrivateKeyOf("ops"))} {
 		if strings.Contains(logs.String(), secret) {
 			t.Fatalf("a private key (%s) appears in the TRACE log", secret)
 		}
 	}
-}
-
-// keyLine is the longest line of a private key: a line the key's text
-// holds, wherever it is written, and long enough to be found nowhere else.
-func keyLine(key string) string {
-	longest := ""
-	for line := range strings.Lines(key) {
-		if line = strings.TrimSpace(line); len(line) > len(longest) {
-			longest = line
-		}
-	}
-	return longest
 }
 
 // TestMissingKeypairEitherWay: a key pair that does not exist is gone,

@@ -26,24 +26,12 @@ import (
 var (
 	importedPublicKey  = testkeys.CI.AuthorizedKey
 	importedPrivateKey = testkeys.CI.OpenSSHPrivate
-	importedKeyLine    = longestLine(importedPrivateKey)
+	importedKeyLine    = kpsfake.LongestLine(importedPrivateKey)
 )
 
 // generatedKeyLine is a line of the private key the stand-in generates for
 // key pair name: what the tests look for where that key may not be.
-func generatedKeyLine(name string) string { return longestLine(kpsfake.PrivateKeyOf(name)) }
-
-// longestLine is the longest line of a key: a piece of it that is found
-// nowhere else.
-func longestLine(key string) string {
-	longest := ""
-	for line := range strings.Lines(key) {
-		if line = strings.TrimSpace(line); len(line) > len(longest) {
-			longest = line
-		}
-	}
-	return longest
-}
+func generatedKeyLine(name string) string { return kpsfake.LongestLine(kpsfake.PrivateKeyOf(name)) }
 
 // unprotected is the line that lets a test's last destroy delete a key
 // pair whose private key KPS holds.
@@ -249,7 +237,7 @@ func TestAccKeypair_privateKeyHosted(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate), noKey,
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{stateDoesNotContain("the private key", longestLine(rotated))},
+				ConfigStateChecks: []statecheck.StateCheck{stateDoesNotContain("the private key", kpsfake.LongestLine(rotated))},
 				Check:             api.hosts("ci", rotated),
 			},
 			{
@@ -276,25 +264,37 @@ func (f *fakeAPI) hosts(name, key string) resource.TestCheckFunc {
 	}
 }
 
-// TestAccKeypair_lostCreateAnswer: the create makes the key pair but its
-// answer is a 500; the provider reads it by name and adopts it: exactly one
-// create sent.
+// TestAccKeypair_lostCreateAnswer: the create's answer is lost, and the
+// key pair it made is adopted, not reported as someone else's: made at once
+// (a 500 after the fact: read by name, one create sent), or landing late
+// (a 504, nothing there yet, and the second send told the name is taken by
+// the key pair the first made: two creates sent).
 func TestAccKeypair_lostCreateAnswer(t *testing.T) {
-	api := newFakeAPI(t)
-	api.LoseCreateAnswers(1)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
-		Steps: []resource.TestStep{{
-			Config:            api.keypairConfig("  name = \"lost\"\n  private_key_hosting = {}" + unprotected),
-			ConfigStateChecks: []statecheck.StateCheck{keypairAttr("private_key_hosted", knownvalue.Bool(true))},
-			Check: func(*terraform.State) error {
-				if n := api.CreateRequests(); n != 1 {
-					return fmt.Errorf("%d creates sent, want 1", n)
-				}
-				return nil
-			},
-		}},
-	})
+	for name, tc := range map[string]struct {
+		lose  func(*fakeAPI)
+		sends int
+	}{
+		"made at once": {func(api *fakeAPI) { api.LoseCreateAnswers(1) }, 1},
+		"landing late": {func(api *fakeAPI) { api.LandCreatesLate(1) }, 2},
+	} {
+		t.Run(name, func(t *testing.T) {
+			api := newFakeAPI(t)
+			tc.lose(api)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testFactories,
+				Steps: []resource.TestStep{{
+					Config:            api.keypairConfig("  name = \"lost\"\n  private_key_hosting = {}" + unprotected),
+					ConfigStateChecks: []statecheck.StateCheck{keypairAttr("private_key_hosted", knownvalue.Bool(true))},
+					Check: func(*terraform.State) error {
+						if n := api.CreateRequests(); n != tc.sends {
+							return fmt.Errorf("%d creates sent, want %d", n, tc.sends)
+						}
+						return nil
+					},
+				}},
+			})
+		})
+	}
 }
 
 // TestAccKeypair_nameTaken: a create of a name someone else took is an

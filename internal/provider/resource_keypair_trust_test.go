@@ -70,28 +70,6 @@ func TestAccKeypair_lostCreateFacesAnotherUsersKeyPair(t *testing.T) {
 	}
 }
 
-// TestAccKeypair_createThatLandsLate: the first send's answer is lost and
-// the key pair is not there yet when read; the second send is told the
-// name is taken, by the key pair the first send made, which landed late.
-// That key pair is this create's: adopted and saved, not an error.
-func TestAccKeypair_createThatLandsLate(t *testing.T) {
-	api := newFakeAPI(t)
-	api.LandCreatesLate(1)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
-		Steps: []resource.TestStep{{
-			Config:            api.keypairConfig("  name = \"late\"\n  private_key_hosting = {}" + unprotected),
-			ConfigStateChecks: []statecheck.StateCheck{keypairAttr("private_key_hosted", knownvalue.Bool(true))},
-			Check: func(*terraform.State) error {
-				if n := api.CreateRequests(); n != 2 {
-					return fmt.Errorf("%d creates sent, want 2 (the lost one and the one told the name is taken)", n)
-				}
-				return nil
-			},
-		}},
-	})
-}
-
 // TestAccKeypair_privateKeyAsPublicKey: file("id_ed25519") where the .pub
 // belongs, or the key written in the configuration as a heredoc. The plan
 // fails with an error that says so, and the key is in neither the CLI's

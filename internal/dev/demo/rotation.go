@@ -88,13 +88,4 @@ func rotations(ctx context.Context, ws *tfrun.Workspace, fake *kpsfake.Server, e
 
 // keyLine is the longest line of the private key the stand-in generates
 // for key pair name: text found in no file unless the key is.
-func keyLine(name string) string {
-	longest := ""
-	for line := range strings.Lines(kpsfake.PrivateKeyOf(name)) {
-		line = strings.TrimSpace(line)
-		if len(line) > len(longest) {
-			longest = line
-		}
-	}
-	return longest
-}
+func keyLine(name string) string { return kpsfake.LongestLine(kpsfake.PrivateKeyOf(name)) }

@@ -144,16 +144,17 @@ func (s *Server) quotedKeyRefusal(kprot *keyProtection) (keypairAnswer, bool) {
 		return keypairAnswer{}, false
 	}
 	s.keypairs.quoteKeyLine = false
-	return refuseParameter("invalid private key near: " + longestLine(kprot.PrivateKey)), true
+	return refuseParameter("invalid private key near: " + LongestLine(kprot.PrivateKey)), true
 }
 
-// longestLine is the longest line of text, the first of several as long;
-// a line's ending (\n or \r\n) is not part of it.
-func longestLine(text string) string {
+// LongestLine is the longest line of a key's text, white space trimmed, the
+// first of several as long: a piece of the key long enough to be found
+// nowhere else. The stand-in quotes it in an error; tests look for it
+// where no private key may be (a log, a state, an error).
+func LongestLine(key string) string {
 	longest := ""
-	for line := range strings.Lines(text) {
-		line = strings.TrimRight(line, "\r\n")
-		if len(line) > len(longest) {
+	for line := range strings.Lines(key) {
+		if line = strings.TrimSpace(line); len(line) > len(longest) {
 			longest = line
 		}
 	}
