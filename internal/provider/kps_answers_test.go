@@ -38,13 +38,18 @@ func testClient(t *testing.T, api *fakeAPI) *kps.Client {
 // KPS as it really answers: decided by its published error codes, hints by
 // code and by call, failures that name their reason, gates that stay shut.
 
-// TestAccKeypair_missingByEitherCode: KPS answers a missing key pair 400
-// with either of its codes for it; the refresh removes the key pair with a
-// warning and the plan creates it, as for a 404.
+// TestAccKeypair_missingByEitherCode: a key pair deleted elsewhere is
+// answered 404, or 400 with either of KPS's codes for it; the refresh
+// removes it with a warning and the plan creates it. On a CLI that sends no
+// identity (below Terraform 1.12) too: no error about a missing identity.
 func TestAccKeypair_missingByEitherCode(t *testing.T) {
-	for _, code := range []string{"KPS.4016", "KPS.6004"} {
-		t.Run(code, func(t *testing.T) {
-			api := newFakeAPI(t, kpsfake.WithMissingKeypairCode(code))
+	for name, opts := range map[string][]kpsfake.Option{
+		"404":      nil,
+		"KPS.4016": {kpsfake.WithMissingKeypairCode("KPS.4016")},
+		"KPS.6004": {kpsfake.WithMissingKeypairCode("KPS.6004")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			api := newFakeAPI(t, opts...)
 			config := api.keypairConfig("  name = \"gone\"\n  private_key_hosting = {}" + unprotected)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testFactories,

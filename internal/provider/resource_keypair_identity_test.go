@@ -48,27 +48,6 @@ func TestAccKeypair_importByIdentity(t *testing.T) {
 	})
 }
 
-// TestAccKeypair_driftWithoutIdentity: on a CLI that sends no identity
-// (below Terraform 1.12), a key pair deleted elsewhere is still planned as
-// a create, not an error about a missing identity.
-func TestAccKeypair_driftWithoutIdentity(t *testing.T) {
-	api := newFakeAPI(t)
-	config := api.keypairConfig("  name = \"gone\"\n  private_key_hosting = {}" + unprotected)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories,
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				PreConfig: func() { api.DeleteKeypairOf(testProject, "gone") },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionCreate),
-				}},
-			},
-		},
-	})
-}
-
 // huaweiState is a huaweicloud_kps_keypair state as Huawei's provider
 // writes it, with a private key in it.
 const huaweiState = `{"id":"ops-2024","region":"cn-north-4","name":"ops-2024","scope":"account",
