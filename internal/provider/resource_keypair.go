@@ -128,8 +128,8 @@ func (r *keypairResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"has KPS forget the private key (for a generated pair, its only copy; the configuration needs nothing else: " +
 					"the public key KPS made stays in state). KPS does not say how a key it holds is encrypted: this is what " +
 					"the configuration last applied, and changing it without a new `private_key_wo_version` changes nothing in " +
-					"KPS. Set on a key pair whose private key KPS does not hold, without a new `private_key_wo_version`, it " +
-					"is an error at plan time.",
+					"KPS. Set on a key pair whose private key KPS does not hold, without a new `private_key_wo_version`, the " +
+					"plan warns and the apply is refused, sending nothing.",
 				Attributes: map[string]schema.Attribute{
 					"encryption": schema.StringAttribute{
 						Optional: true, Computed: true, Default: stringdefault.StaticString("default"),
@@ -367,6 +367,12 @@ func (r *keypairResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	name := state.Name.ValueString()
+	sending := !plan.PrivateKeyWOVersion.Equal(state.PrivateKeyWOVersion)
+	if hostingUnmet(plan, state, sending) {
+		resp.Diagnostics.AddAttributeError(path.Root("private_key_hosting"), "KPS holds no private key for "+name,
+			hostingUnmetDetail(name))
+		return
+	}
 	if !r.stillOurs(ctx, client, project, state, "update", &resp.Diagnostics) {
 		return
 	}

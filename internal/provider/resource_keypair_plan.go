@@ -241,13 +241,13 @@ func planUpdate(plan *keypairModel, state keypairModel) diag.Diagnostics {
 			"Removing private_key_hosting has KPS forget the private key of "+name+". For a key pair "+
 				"KPS generated, that is the only copy: no one will be able to log in with it again.")
 		plan.PrivateKeyHosted = types.BoolUnknown()
-	case !plan.PrivateKeyHosting.IsNull() && !plan.PrivateKeyHosting.IsUnknown() && !sending &&
-		!state.PrivateKeyHosted.IsNull() && !state.PrivateKeyHosted.IsUnknown() && !state.PrivateKeyHosted.ValueBool():
-		diags.AddAttributeError(at, "KPS holds no private key for "+name,
-			"private_key_hosting asks KPS to keep the private key of "+name+", but KPS holds none for it (it was "+
-				"imported without one, or its key was cleared outside Terraform), and nothing in this plan sends one. "+
-				"Either send the private key: private_key_wo with a new private_key_wo_version; or remove "+
-				"private_key_hosting, to manage the key pair without a hosted key.")
+	case hostingUnmet(*plan, state, sending):
+		// A warning and a planned change, not an error: terraform destroy
+		// plans the configuration too, to refresh, and an error here would
+		// stop the destroy of a key pair whose key was cleared elsewhere.
+		// The apply of this change is refused, sending nothing (Update).
+		diags.AddAttributeWarning(at, "KPS holds no private key for "+name, hostingUnmetDetail(name))
+		plan.PrivateKeyHosted = types.BoolValue(true)
 	case hostingChanged && state.PrivateKeyHosted.ValueBool() && !sending:
 		diags.AddAttributeWarning(at, "Nothing changes in KPS",
 			"KPS already holds the private key of "+name+" and cannot re-encrypt it without being sent "+
@@ -257,6 +257,23 @@ func planUpdate(plan *keypairModel, state keypairModel) diag.Diagnostics {
 		plan.PrivateKeyHosted = types.BoolUnknown()
 	}
 	return diags
+}
+
+// hostingUnmet reports whether the plan asks KPS to keep a private key it
+// does not hold for the key pair in state (imported without one, or
+// cleared outside Terraform), with no new private_key_wo_version to send
+// one.
+func hostingUnmet(plan, state keypairModel, sending bool) bool {
+	return !plan.PrivateKeyHosting.IsNull() && !plan.PrivateKeyHosting.IsUnknown() && !sending &&
+		!state.PrivateKeyHosted.IsNull() && !state.PrivateKeyHosted.IsUnknown() && !state.PrivateKeyHosted.ValueBool()
+}
+
+// hostingUnmetDetail says what hostingUnmet means, and the two ways out.
+func hostingUnmetDetail(name string) string {
+	return "private_key_hosting asks KPS to keep the private key of " + name + ", but KPS holds none for it (it was " +
+		"imported without one, or its key was cleared outside Terraform), and nothing in this configuration sends " +
+		"one: an apply is refused, and sends nothing. Either send the private key: private_key_wo with a new " +
+		"private_key_wo_version; or remove private_key_hosting, to manage the key pair without a hosted key."
 }
 
 // sameKeyKeepsState plans public_key as it is in state when the

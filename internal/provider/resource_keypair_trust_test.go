@@ -239,8 +239,10 @@ resource "kps_keypair" "h" {
 }
 
 // TestAccKeypair_hostingAskedOfAnUnhostedKeyPair: private_key_hosting set
-// on a key pair whose private key KPS does not hold, and no key sent, is an
-// error at plan time that names both ways out, never a silent empty plan.
+// on a key pair whose private key KPS does not hold, and no key sent, is
+// never a silent empty plan: the plan warns and shows private_key_hosted
+// changing, and the apply is refused naming both ways out, with nothing
+// sent.
 func TestAccKeypair_hostingAskedOfAnUnhostedKeyPair(t *testing.T) {
 	api := newFakeAPI(t)
 	body := fmt.Sprintf("  name = \"ci\"\n  public_key = %q", importedPublicKey)
@@ -249,12 +251,18 @@ func TestAccKeypair_hostingAskedOfAnUnhostedKeyPair(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: api.keypairConfig(body)},
 			{
-				Config: api.keypairConfig(body + "\n  private_key_hosting = {}"), PlanOnly: true,
+				Config: api.keypairConfig(body + "\n  private_key_hosting = {}"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("kps_keypair.k", plancheck.ResourceActionUpdate),
+				}},
 				ExpectError: expectError("KPS holds no private key for ci", "private_key_wo with a new private_key_wo_version",
 					"remove private_key_hosting"),
 			},
 		},
 	})
+	if n := api.KeypairCallCount("import"); n != 0 {
+		t.Fatalf("%d private-key imports sent with no key to send", n)
+	}
 }
 
 // TestAccKeypair_stopHostingAGeneratedPair: removing private_key_hosting
@@ -526,5 +534,37 @@ resource "kps_keypair" "k" {
 	}
 	if kp, ok := api.KeypairOf(testProject, "gen"); !ok || !kp.Hosted || api.KeypairCallCount("clear")+api.KeypairCallCount("delete") != 0 {
 		t.Fatalf("the other user's key pair was changed or deleted: %+v", kp)
+	}
+}
+
+// TestAccKeypair_protectionFollowsKPS: deletion_protection left to its
+// default follows whether KPS holds the private key: once the key is
+// cleared outside Terraform, the refresh of terraform destroy lifts it,
+// and the key pair is deleted. (The test harness destroys without a
+// refresh, so the CLI is run here.)
+func TestAccKeypair_protectionFollowsKPS(t *testing.T) {
+	ws := cliWorkspace(t)
+	api := newFakeAPI(t)
+	config := requiredKPS + api.providerConfig() + `
+resource "kps_keypair" "k" {
+  name                = "cleared"
+  private_key_hosting = {}
+}
+`
+	if err := ws.WriteConfig(config); err != nil {
+		t.Fatal(err)
+	}
+	var out lockedBuffer
+	if err := ws.Run(t.Context(), &out, nil, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out.String())
+	}
+	if err := testClient(t, api).ClearPrivateKey(t.Context(), testProject, "cleared"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.Run(t.Context(), &out, nil, "destroy", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("destroy once KPS holds no key: %v\n%s", err, out.String())
+	}
+	if _, ok := api.KeypairOf(testProject, "cleared"); ok {
+		t.Fatal("the key pair is still there")
 	}
 }
