@@ -57,12 +57,20 @@ const (
 
 type calibration struct {
 	limit    Limit
-	from, to time.Time // the window: (from, to]
+	from, to time.Time // the sends it looks at: (from, to]
 }
+
+// reorder is how far apart, at most, two requests may arrive at the
+// gateway in the other order than they were sent: latency's jitter, and a
+// busy machine's scheduling. A fraction of a short window, a second at most.
+func reorder(window time.Duration) time.Duration { return min(window/4, time.Second) }
 
 // known is a limit the gateway stated, with the state that spreads sends.
 type known struct {
 	Limit
+	// learnedAt is when the 429 that stated it was answered: the requests
+	// sent before then went unpaced, and their 429s say nothing of others.
+	learnedAt time.Time
 	// tat is the theoretical arrival time of the generic cell rate
 	// algorithm that spreads long windows: a send is due no earlier than
 	// tat minus the burst allowed.
@@ -214,19 +222,27 @@ func (b *Budget) throttledWithLimit(sentAt, now time.Time, l Limit) {
 			return
 		}
 		// A limit already known, and yet a 429: if this client kept to its
-		// share, someone else spends the same quota. Cut once a window.
+		// share, someone else spends the same quota. Cut once a window. A
+		// request sent before the limit was known is part of the burst that
+		// taught it, which the calibration judges: under load, one sent
+		// later than the others may arrive first, and its 429 would
+		// otherwise read as another client's share.
+		if !sentAt.After(k.learnedAt) {
+			return
+		}
 		if b.sentBetween(sentAt.Add(-l.Window), sentAt) <= l.Count && now.Sub(b.lastShareCut) >= l.Window {
 			b.share = max(minShare, b.share*shareCut)
 			b.lastShareCut, b.lastGrowth = now, now
 		}
 		return
 	}
-	b.limits = append(b.limits, &known{Limit: l})
+	b.limits = append(b.limits, &known{Limit: l, learnedAt: now})
 	sort.Slice(b.limits, func(i, j int) bool { return b.limits[i].Window < b.limits[j].Window })
-	// The span is widened as every window is (see widen): the gateway
-	// counts arrivals, a little after the sends, and a burst of this
-	// client's own must not read as another client's share of the quota.
-	b.calibration = &calibration{limit: l, from: sentAt.Add(-widen(l.Window)), to: sentAt}
+	// The gateway counted the requests that arrived in its window, and
+	// under load they arrive out of the order they were sent in: the
+	// calibration looks at the sends around the 429, widened by reorder on
+	// either side, for the most that one window of them held.
+	b.calibration = &calibration{limit: l, from: sentAt.Add(-widen(l.Window) - reorder(l.Window)), to: sentAt.Add(reorder(l.Window))}
 }
 
 // settle records the outcome of the send made at sentAt.
@@ -254,7 +270,7 @@ func (b *Budget) calibrate() {
 	if c == nil {
 		return
 	}
-	ok := 0
+	var ok []time.Time
 	for _, s := range b.sends {
 		if !s.at.After(c.from) || s.at.After(c.to) {
 			continue
@@ -263,10 +279,11 @@ func (b *Budget) calibrate() {
 		case pending:
 			return
 		case accepted:
-			ok++
+			ok = append(ok, s.at)
 		}
 	}
 	b.calibration = nil
+	most := mostInSpan(ok, widen(c.limit.Window))
 	// Sends of the window that were dropped from the log before the limit
 	// was known (a window longer than the log kept) cannot be counted: the
 	// client cannot tell its own burst from another's share, and keeps its
@@ -274,9 +291,22 @@ func (b *Budget) calibrate() {
 	if b.forgotten.After(c.from) {
 		return
 	}
-	if ok < c.limit.Count {
-		b.share = max(minShare, float64(ok)/float64(c.limit.Count))
+	if most < c.limit.Count {
+		b.share = max(minShare, float64(most)/float64(c.limit.Count))
 	}
+}
+
+// mostInSpan is the most of times, in order, that any span of the given
+// length holds.
+func mostInSpan(times []time.Time, span time.Duration) int {
+	most, first := 0, 0
+	for last, t := range times {
+		for t.Sub(times[first]) > span {
+			first++
+		}
+		most = max(most, last-first+1)
+	}
+	return most
 }
 
 // growShare gives back some share for each window of the shortest limit
@@ -332,6 +362,10 @@ func (b *Budget) Recall(limits []Limit) {
 	}
 	sort.Slice(b.limits, func(i, j int) bool { return b.limits[i].Window < b.limits[j].Window })
 }
+
+// taught reports whether a 429 has taught the budget a limit, or its
+// fallback pace.
+func (b *Budget) taught() bool { return len(b.limits) > 0 || b.fallback != nil }
 
 // Share is the part of each known limit this client takes, for logs and tests.
 func (b *Budget) Share() float64 { return b.share }

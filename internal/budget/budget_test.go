@@ -209,3 +209,83 @@ func TestBudgetOwnLongWindowIsNotAShare(t *testing.T) {
 		t.Fatalf("share %.3f after its own 200 requests, want 1", share)
 	}
 }
+
+// TestBudgetBurstThatTaughtTheLimitCutsNoShare: the requests a client sent
+// before it knew the limit went unpaced, and under load they reach the
+// gateway out of order. Their 429s, answered after the first taught the
+// limit, are the client's own burst (the calibration judges it), not a sign
+// that another client spends the quota.
+func TestBudgetBurstThatTaughtTheLimitCutsNoShare(t *testing.T) {
+	b := New()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	limit := Outcome{Throttled: true, Stated: true, Limit: Limit{Count: 20, Window: time.Second}}
+	var sent []time.Time
+	for i := range 40 {
+		at, ok := b.Reserve(start.Add(time.Duration(i) * time.Millisecond))
+		if !ok {
+			t.Fatalf("request %d was held before any limit was known", i)
+		}
+		sent = append(sent, at)
+	}
+	// Twenty sent in the middle arrived first and were accepted; the last
+	// sent was refused first, then the rest, the first ten sent among them:
+	// overtaken on their way, they found the window full.
+	answered := start.Add(100 * time.Millisecond)
+	for _, at := range sent[10:30] {
+		b.Observe(at, answered, Outcome{})
+	}
+	b.Observe(sent[39], answered, limit)
+	for _, at := range append(sent[:10:10], sent[30:39]...) {
+		b.Observe(at, answered.Add(10*time.Millisecond), limit)
+	}
+	if b.Share() != 1 {
+		t.Fatalf("share %.2f after the client's own first burst, want 1", b.Share())
+	}
+	// A 429 for a request sent at the limit's pace after it was known is
+	// another client's doing: the share is cut.
+	later := answered.Add(2 * time.Second)
+	at, ok := b.Reserve(later)
+	if !ok {
+		t.Fatal("no turn two seconds after the burst")
+	}
+	b.Observe(at, later.Add(10*time.Millisecond), limit)
+	if b.Share() >= 1 {
+		t.Fatalf("share %.2f after a 429 within the limit, want it cut", b.Share())
+	}
+}
+
+// TestUntaughtBudgetBoundsTheFirstBurst: before any 429, requests are not
+// paced, but no more than untaughtInFlight are on their way at once, so
+// that a fleet's hundreds of starts are not all refused together; each
+// answer lets one more go. Once a limit is known, pacing takes over.
+func TestUntaughtBudgetBoundsTheFirstBurst(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := NewShared()
+		sent := make(chan time.Time, 100)
+		for range 50 {
+			go func() {
+				at, err := s.Wait(t.Context())
+				if err == nil {
+					sent <- at
+				}
+			}()
+		}
+		synctest.Wait()
+		if len(sent) != untaughtInFlight {
+			t.Fatalf("%d requests on their way at once before any 429, want %d", len(sent), untaughtInFlight)
+		}
+		s.Observe(<-sent, false, "")
+		synctest.Wait()
+		if len(sent) != untaughtInFlight {
+			t.Fatalf("%d on their way after one answer, want %d", len(sent), untaughtInFlight)
+		}
+		// A 429 that states the limit: the rest go at its pace, not held
+		// by the count on their way.
+		s.Observe(<-sent, true, "The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second")
+		time.Sleep(3 * time.Second)
+		synctest.Wait()
+		if got := len(sent); got != 50-2 {
+			t.Fatalf("%d sent three seconds after the limit was learned, want the other 48", got)
+		}
+	})
+}

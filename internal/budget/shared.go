@@ -14,16 +14,33 @@ const MaxWait = 10 * time.Minute
 
 // Shared is a Budget safe for concurrent use, on the real clock (which
 // testing/synctest makes virtual).
+//
+// Until the gateway first answers 429, the Budget lets every request go;
+// Shared still keeps at most untaughtInFlight of them on their way at once,
+// so that a fleet's first burst (hundreds of starts sent together) is
+// refused at most that many times before the limit is learned, not
+// hundreds.
 type Shared struct {
 	mu sync.Mutex
 	b  *Budget
 	// lastThrottle is the gateway's message in the latest 429, to show when
 	// a quota is spent.
 	lastThrottle string
+	// inFlight counts the requests sent and not yet answered; freed is
+	// closed, and replaced, whenever one is answered.
+	inFlight int
+	freed    chan struct{}
 }
 
+// untaughtInFlight is how many requests may be on their way at once before
+// a 429 has taught the budget anything: Terraform's default parallelism,
+// so that a run of ten resources is not held back by it, and half of DEW's
+// documented 20 requests a second, so that the requests already on their
+// way when the first 429 comes, which it refuses too, are few.
+const untaughtInFlight = 10
+
 // NewShared returns a budget for one provider instance.
-func NewShared() *Shared { return &Shared{b: New()} }
+func NewShared() *Shared { return &Shared{b: New(), freed: make(chan struct{})} }
 
 // Recall makes limits remembered from an earlier run known (see Budget.Recall).
 func (s *Shared) Recall(limits []Limit) {
@@ -62,9 +79,22 @@ func (e *SpentError) Error() string {
 func (s *Shared) Wait(ctx context.Context) (time.Time, error) {
 	for {
 		s.mu.Lock()
+		if !s.b.taught() && s.inFlight >= untaughtInFlight {
+			freed := s.freed
+			s.mu.Unlock()
+			select {
+			case <-ctx.Done():
+				return time.Time{}, ctx.Err()
+			case <-freed:
+				continue
+			}
+		}
 		now := time.Now()
 		at, ok := s.b.Reserve(now)
 		limits, msg := s.b.Limits(), s.lastThrottle
+		if ok {
+			s.inFlight++
+		}
 		s.mu.Unlock()
 		if ok {
 			return now, nil
@@ -98,7 +128,15 @@ func (s *Shared) Observe(sentAt time.Time, throttled bool, message string) (stat
 		s.lastThrottle = message
 	}
 	s.b.Observe(sentAt, time.Now(), o)
+	s.answered()
 	return o.Stated
+}
+
+// answered counts one request less on its way. The caller holds s.mu.
+func (s *Shared) answered() {
+	s.inFlight--
+	close(s.freed)
+	s.freed = make(chan struct{})
 }
 
 // ObserveNoAnswer reports a request sent at sentAt that got no answer.
@@ -106,4 +144,5 @@ func (s *Shared) ObserveNoAnswer(sentAt time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.b.Observe(sentAt, time.Now(), Outcome{NoAnswer: true})
+	s.answered()
 }
