@@ -136,6 +136,10 @@ type Task struct {
 	ID       string
 	ServerID string
 	Status   Status
+	// FailedRecord is the task's record in the failed-tasks list, which
+	// says why it failed, when its end was learned from that list rather
+	// than read (see wait.Poller); nil otherwise.
+	FailedRecord *ListedTask
 }
 
 // GetTask reads one task: GET /v3/{project_id}/tasks/{task_id}.

@@ -35,51 +35,61 @@ const maxListedTasks = 100_000
 // RunningTasks lists the project's tasks that have not ended, every page:
 // GET /v3/{project_id}/running-tasks.
 func (c *Client) RunningTasks(ctx context.Context, projectID string) ([]ListedTask, error) {
+	tasks, _, err := c.RunningTaskPages(ctx, projectID)
+	return tasks, err
+}
+
+// RunningTaskPages is RunningTasks, with how many pages it took. The API
+// pages by offset, so a task that ends while a later page is read shifts
+// the tasks after it, and one of them can be missed: a task missing from a
+// list of more than one page may still run.
+func (c *Client) RunningTaskPages(ctx context.Context, projectID string) ([]ListedTask, int, error) {
 	return c.listTasks(ctx, projectID, "running-tasks", "kps::getRunningTask")
 }
 
 // FailedTasks lists the project's failed tasks, every page:
 // GET /v3/{project_id}/failed-tasks.
 func (c *Client) FailedTasks(ctx context.Context, projectID string) ([]ListedTask, error) {
-	return c.listTasks(ctx, projectID, "failed-tasks", "kps::getFailedTask")
+	tasks, _, err := c.listTasks(ctx, projectID, "failed-tasks", "kps::getFailedTask")
+	return tasks, err
 }
 
 // listTasks reads every page of a list. It trusts the total and the pages it
 // gets rather than the page size it asked for (a gateway may honour a
 // smaller one), and stops at the first empty page, so that an API that
 // claims more than it serves cannot make it loop.
-func (c *Client) listTasks(ctx context.Context, projectID, list, action string) ([]ListedTask, error) {
+func (c *Client) listTasks(ctx context.Context, projectID, list, action string) (tasks []ListedTask, pages int, err error) {
 	if err := CheckID("project_id", projectID); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	tasks := []ListedTask{}
+	tasks = []ListedTask{}
 	var read listingBudget
-	for len(tasks) < maxListedTasks {
+	for ; len(tasks) < maxListedTasks; pages++ {
 		u := c.endpoint.JoinPath("v3", projectID, list)
 		u.RawQuery = url.Values{"limit": {strconv.Itoa(ListPageSize)}, "offset": {strconv.Itoa(len(tasks))}}.Encode()
 		resp, err := c.get(ctx, u, hints{denied: needs(action), maxBody: MaxListBodyBytes})
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if err := read.spend(resp); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		var page taskPage
 		if err := resp.decodeJSON(&page, "the task list JSON expected"); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for _, raw := range page.Tasks {
 			task, err := raw.decode()
 			if err != nil {
-				return nil, resp.problem(err.Error())
+				return nil, 0, resp.problem(err.Error())
 			}
 			tasks = append(tasks, task)
 		}
 		if len(page.Tasks) == 0 || len(tasks) >= page.Total {
-			return tasks, nil
+			return tasks, pages + 1, nil
 		}
 	}
-	return nil, fmt.Errorf("GET %s: the list claims more than %d tasks; not read further", c.endpoint.JoinPath("v3", projectID, list),
+	return nil, 0, fmt.Errorf("GET %s: the list claims more than %d tasks; not read further", c.endpoint.JoinPath("v3", projectID, list),
 		maxListedTasks)
 }
 

@@ -121,10 +121,11 @@ func (d *providerData) pollerFor(client *kps.Client, project string) *wait.Polle
 	p, ok := d.pollers[project]
 	if !ok {
 		p = wait.NewPoller(cmp.Or[context.Context](d.lifetime, context.Background()),
-			func(ctx context.Context) ([]kps.ListedTask, error) { return client.RunningTasks(ctx, project) },
+			func(ctx context.Context) ([]kps.ListedTask, int, error) { return client.RunningTaskPages(ctx, project) },
 			func(ctx context.Context, taskID string) (kps.Task, error) {
 				return client.GetTask(ctx, project, taskID)
-			})
+			},
+			wait.WithFailedList(func(ctx context.Context) ([]kps.ListedTask, error) { return client.FailedTasks(ctx, project) }))
 		d.pollers[project] = p
 	}
 	return p

@@ -132,7 +132,8 @@ func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.Creat
 
 	taskID := plan.TaskID.ValueString()
 	ctx = tflog.SetField(ctx, "task_id", taskID)
-	read, leave := r.data.pollerFor(client, project).Task(taskID)
+	read, wake, leave := r.data.pollerFor(client, project).TaskWait(taskID)
+	waiter.Wake = wake
 	deadline := waiter.Clock.Now().Add(waiter.Timeout)
 	res, err := waiter.Wait(ctx, read)
 	leave()
@@ -145,7 +146,7 @@ func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.Creat
 	if task.Status.Failed() && plan.FailOnFailure.ValueBool() {
 		// The reason's read is part of the wait: timeouts.create bounds it.
 		reasonCtx, cancel := wait.WithTimeout(ctx, waiter.Until(deadline).Timeout)
-		failed := keypairops.Failure(reasonCtx, client, project, kps.Task{ID: taskID, ServerID: task.ServerID, Status: task.Status},
+		failed := keypairops.Failure(reasonCtx, client, project, kps.Task{ID: taskID, ServerID: task.ServerID, Status: task.Status, FailedRecord: task.FailedRecord},
 			res.CompletedAt)
 		cancel()
 		resp.Diagnostics.AddError("KPS task "+taskID+" failed",

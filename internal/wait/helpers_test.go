@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -105,12 +106,18 @@ type taskTable struct {
 	// read tasks but not list them).
 	listDenied error
 	latency    time.Duration
+	// failedLists counts the reads of the failed-tasks list; failedErr, when
+	// set, fails every one.
+	failedLists int
+	failedErr   error
 }
 
 type fakeTask struct {
 	from, end time.Duration // since start; end 0: runs for ever
 	final     string
 	purged    bool
+	// recordDeleted: its failed-task record was deleted.
+	recordDeleted bool
 }
 
 func newTaskTable() *taskTable {
@@ -146,6 +153,32 @@ func (tt *taskTable) list(context.Context) ([]kps.ListedTask, error) {
 	return out, nil
 }
 
+// listFailed is the failed-tasks list: the tasks that ended FAILED_*, with
+// their records' reasons, but for the records deleted.
+func (tt *taskTable) listFailed(context.Context) ([]kps.ListedTask, error) {
+	time.Sleep(tt.latency)
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	tt.failedLists++
+	if tt.failedErr != nil {
+		return nil, tt.failedErr
+	}
+	now := time.Since(tt.start)
+	var out []kps.ListedTask
+	for id, t := range tt.tasks {
+		if t.end != 0 && now >= t.end && strings.HasPrefix(t.final, "FAILED_") && !t.recordDeleted && !t.purged {
+			out = append(out, kps.ListedTask{ID: id, Operation: "RESET", ServerID: "srv", ErrorCode: "KPS.6015", ErrorMsg: "cannot log in"})
+		}
+	}
+	return out, nil
+}
+
+// paged is list, in pages of the API's size.
+func (tt *taskTable) paged(ctx context.Context) ([]kps.ListedTask, int, error) {
+	tasks, err := tt.list(ctx)
+	return tasks, max(1, (len(tasks)+kps.ListPageSize-1)/kps.ListPageSize), err
+}
+
 func (tt *taskTable) read(_ context.Context, id string) (kps.Task, error) {
 	time.Sleep(tt.latency)
 	tt.mu.Lock()
@@ -170,6 +203,21 @@ func (tt *taskTable) counts() (lists, reads int) {
 		reads += n
 	}
 	return tt.lists, reads
+}
+
+// failedListCount is how many times the failed-tasks list was read.
+func (tt *taskTable) failedListCount() int {
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	return tt.failedLists
+}
+
+// onePage is list, each answer taken as one page.
+func onePage(list ListFunc) PagedListFunc {
+	return func(ctx context.Context) ([]kps.ListedTask, int, error) {
+		tasks, err := list(ctx)
+		return tasks, 1, err
+	}
 }
 
 // sharedWaiter polls at most every second, on the real clock (virtual in

@@ -3,6 +3,7 @@ package wait
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
@@ -10,8 +11,8 @@ import (
 // Poller shares the polling of the waits of one client and project. While
 // two or more waits run, a round lists the running tasks once for all of
 // them: a task in the list is still running, and one that is not is read by
-// its ID once, in the round. A wait alone reads its task by ID, as without a
-// poller.
+// its ID once, in the round, unless the lists can tell how it ended (below).
+// A wait alone reads its task by ID, as without a poller.
 //
 // A wait does not know it is shared: it is handed an ordinary ReadFunc or
 // ListFunc and polls on its own schedule with Poll. When a wait is due, it
@@ -23,11 +24,19 @@ import (
 // alone. Errors of a round (a list that failed, a read that failed) go to
 // the waits that relied on it, and each handles them as it would alone.
 //
+// A task that a round's list left out after an earlier round listed it has
+// ended; with the failed-tasks list (WithFailedList), the round learns how
+// from that list, read once for every such task: there, it failed (and the
+// record says why); not there, it succeeded. So a task costs no read of its
+// own, and a round costs a list or two, however many waits it serves. See
+// endsFromLists for when the round reads by ID instead.
+//
 // Sharing never needs a permission a wait alone does not: a list that fails
 // for good (a 401 or 403 for listing, say) is an error only for the waits
 // that need the list (server waits); a round reads the task waits' tasks by
 // ID instead, as they would read alone, and later rounds with no server
-// wait to serve do not list again.
+// wait to serve do not list again. A failed-tasks list that fails, for good
+// or for now, makes the round read by ID the tasks it was to tell about.
 //
 // Rounds run on the poller's own context, made from the provider's, not on
 // that of whichever wait started them: a round's requests are logged as the
@@ -35,9 +44,10 @@ import (
 // round short for the others. A round stops as soon as no wait waits for
 // it, so that none outlives the calls it serves.
 type Poller struct {
-	base context.Context
-	list ListFunc
-	read ReadByIDFunc
+	base       context.Context
+	list       PagedListFunc
+	read       ReadByIDFunc
+	listFailed ListFunc // nil: ends are read by ID
 
 	mu      sync.Mutex
 	members map[*member]bool
@@ -51,28 +61,70 @@ type Poller struct {
 	// listRefused is set once a list failed for good: rounds that serve no
 	// server wait read by ID from then on.
 	listRefused bool
+	// listed holds the waits' tasks as a round last listed them running:
+	// one that a later round's list leaves out has ended.
+	listed map[string]kps.ListedTask
+	// failed is what the last failed-tasks list held, by ID, and the pages
+	// it took; nil before one was read. failedRefused is set once it
+	// failed for good.
+	failed        map[string]bool
+	failedPages   int
+	failedRefused bool
 }
+
+// PollerOption sets how a poller reads.
+type PollerOption func(*Poller)
+
+// WithFailedList lets rounds learn how the tasks that left the running
+// list ended from the failed-tasks list, listed with listFailed, rather
+// than by reading each by ID (see Poller).
+func WithFailedList(listFailed ListFunc) PollerOption {
+	return func(p *Poller) { p.listFailed = listFailed }
+}
+
+// PagedListFunc lists the project's running tasks, and says how many pages
+// that took (see kps.Client.RunningTaskPages).
+type PagedListFunc func(ctx context.Context) (tasks []kps.ListedTask, pages int, err error)
 
 // NewPoller returns a poller that lists with list and reads by ID with read,
 // its rounds running on base (the provider's context: see Poller).
-func NewPoller(base context.Context, list ListFunc, read ReadByIDFunc) *Poller {
-	return &Poller{base: base, list: list, read: read, members: map[*member]bool{}, ended: map[string]kps.Task{}}
+func NewPoller(base context.Context, list PagedListFunc, read ReadByIDFunc, opts ...PollerOption) *Poller {
+	p := &Poller{base: base, list: list, read: read, members: map[*member]bool{}, ended: map[string]kps.Task{},
+		listed: map[string]kps.ListedTask{}}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
 }
 
 type member struct {
 	taskID string // empty for a wait on the list itself (a server wait)
 	seen   *round // the last round it took
+	// lastPoll is when it last asked for a round (when it joined, before
+	// its first poll): how often it polls, for how fresh a round must be.
+	lastPoll time.Time
+	// wake is signalled when a round it did not take found its task ended.
+	wake chan struct{}
 }
 
 // round is one listing, with the reads by ID of the listed waits' tasks that
 // were not in it.
 type round struct {
-	serves  map[*member]bool // the members when it started: its list was sent after they joined
-	done    chan struct{}
-	listed  []kps.ListedTask
-	running map[string]kps.ListedTask
-	reads   map[string]readResult
-	err     error // the list's
+	began time.Time
+	// ends is how the round tells how the tasks that left the list ended;
+	// the failed-tasks list it read, if it read one, is in failed.
+	ends   endsFromLists
+	failed []kps.ListedTask
+	// failedErr is the failed-tasks list's error, when it failed.
+	failedErr error
+
+	serves    map[*member]bool // the members when it started: its list was sent after they joined
+	done      chan struct{}
+	listed    []kps.ListedTask
+	listPages int
+	running   map[string]kps.ListedTask
+	reads     map[string]readResult
+	err       error // the list's
 	// listFailed is set when the list failed for good: the task waits'
 	// tasks were read by ID instead, and err is only the server waits'.
 	listFailed bool
@@ -93,6 +145,14 @@ type readResult struct {
 // Task returns the read function of a wait for taskID, and the function
 // that ends the wait's membership, to call when the wait is over.
 func (p *Poller) Task(taskID string) (ReadFunc, func()) {
+	read, _, leave := p.TaskWait(taskID)
+	return read, leave
+}
+
+// TaskWait is Task, with a channel that is signalled when a round that the
+// wait did not take finds its task ended: a wait that sleeps on it as well
+// (Waiter.Wake) sees the end at once, rather than at its next poll.
+func (p *Poller) TaskWait(taskID string) (ReadFunc, <-chan struct{}, func()) {
 	m := p.join(taskID)
 	return func(ctx context.Context) (kps.Task, error) {
 		p.mu.Lock()
@@ -120,7 +180,7 @@ func (p *Poller) Task(taskID string) (ReadFunc, func()) {
 			return task, nil
 		}
 		return p.read(ctx, taskID)
-	}, func() { p.leave(m) }
+	}, m.wake, func() { p.leave(m) }
 }
 
 // Server returns the list and read functions of a wait on the running
@@ -136,7 +196,8 @@ func (p *Poller) Server() (ListFunc, ReadByIDFunc, func()) {
 			return nil, err
 		}
 		if alone {
-			return p.list(ctx)
+			tasks, _, err := p.list(ctx)
+			return tasks, err
 		}
 		return r.listed, r.err
 	}
@@ -159,7 +220,7 @@ func (p *Poller) Server() (ListFunc, ReadByIDFunc, func()) {
 func (p *Poller) join(taskID string) *member {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	m := &member{taskID: taskID}
+	m := &member{taskID: taskID, lastPoll: time.Now(), wake: make(chan struct{}, 1)}
 	p.members[m] = true
 	return m
 }
@@ -174,6 +235,7 @@ func (p *Poller) leave(m *member) {
 		}
 	}
 	delete(p.ended, m.taskID)
+	delete(p.listed, m.taskID)
 }
 
 // roundFor finds the round that serves m now, starting one if need be, and
@@ -186,9 +248,11 @@ func (p *Poller) roundFor(ctx context.Context, m *member) (r *round, alone bool,
 			return nil, true, nil
 		}
 		r = p.latest
+		now := time.Now()
 		switch {
-		case r != nil && r != m.seen && r.serves[m] && !r.aborted:
-			// A round m has not taken, whose list was sent after m joined.
+		case r != nil && r != m.seen && r.serves[m] && !r.aborted && (!r.finished() || m.fresh(r, now)):
+			// A round m has not taken, whose list was sent after m joined:
+			// in flight, or done lately enough for how often m polls.
 		case r != nil && !r.finished() && !r.aborted:
 			// In flight but no use to m: wait for it, then start the next.
 			p.mu.Unlock()
@@ -196,10 +260,19 @@ func (p *Poller) roundFor(ctx context.Context, m *member) (r *round, alone bool,
 				return nil, false, err
 			}
 			continue
+		case r != nil && now.Sub(r.began) < minRoundGap:
+			// Waits that joined since the last round began need a new one;
+			// while a fleet's tasks start, one joins every few requests.
+			// They share the next, which waits its turn.
+			p.mu.Unlock()
+			if err := sleepCtx(ctx, r.began.Add(minRoundGap).Sub(now)); err != nil {
+				return nil, false, err
+			}
+			continue
 		default:
 			r = p.start()
 		}
-		m.seen = r
+		m.seen, m.lastPoll = r, now
 		r.waiting++
 		p.mu.Unlock()
 		return r, false, p.await(ctx, r)
@@ -224,7 +297,7 @@ func (p *Poller) await(ctx context.Context, r *round) error {
 // poller's context. The caller holds p.mu.
 func (p *Poller) start() *round {
 	ctx, cancel := context.WithCancel(p.base)
-	r := &round{serves: make(map[*member]bool, len(p.members)), done: make(chan struct{}), cancel: cancel}
+	r := &round{serves: make(map[*member]bool, len(p.members)), done: make(chan struct{}), cancel: cancel, began: time.Now()}
 	var tasks []string
 	for m := range p.members {
 		r.serves[m] = true
@@ -234,25 +307,89 @@ func (p *Poller) start() *round {
 	}
 	p.latest = r
 	byID := p.byID(len(tasks))
+	r.ends = p.endsFromLists(tasks)
 	go func() {
 		defer cancel()
 		r.run(ctx, p.list, p.read, tasks, byID)
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		if !byID && r.err == nil {
-			p.listPages = max(1, (len(r.listed)+kps.ListPageSize-1)/kps.ListPageSize)
-		}
-		if r.listFailed && !r.aborted {
-			p.listRefused = true
-		}
-		for id, res := range r.reads {
-			if res.err == nil && res.task.Status.Terminal() && p.hasTask(id) {
-				p.ended[id] = res.task
-			}
-		}
+		p.learn(r, byID)
 		close(r.done)
 	}()
 	return r
+}
+
+// learn keeps what round r found out for the rounds after it. The caller
+// holds p.mu.
+func (p *Poller) learn(r *round, byID bool) {
+	if !byID && r.err == nil {
+		p.listPages = max(1, r.listPages)
+		for _, t := range r.listed {
+			if p.hasTask(t.ID) {
+				p.listed[t.ID] = t
+			}
+		}
+	}
+	if r.listFailed && !r.aborted {
+		p.listRefused = true
+	}
+	if r.failed != nil {
+		p.failed = make(map[string]bool, len(r.failed))
+		for _, t := range r.failed {
+			p.failed[t.ID] = true
+		}
+		p.failedPages = max(1, (len(r.failed)+kps.ListPageSize-1)/kps.ListPageSize)
+	}
+	if r.failedErr != nil && !kps.IsTransient(r.failedErr) && !r.aborted {
+		p.failedRefused = true
+	}
+	for id, res := range r.reads {
+		if res.err == nil && res.task.Status.Terminal() && p.hasTask(id) {
+			p.ended[id] = res.task
+		}
+	}
+	for m := range p.members {
+		if _, ended := p.ended[m.taskID]; ended && m.seen != r {
+			select {
+			case m.wake <- struct{}{}:
+			default: // woken already
+			}
+		}
+	}
+}
+
+// A round that is done serves a wait that comes due while it is fresh: up
+// to a freshShare of how long the wait slept since its last poll, and at
+// least freshFloor. A wait that polls every 10 s takes a round up to 2.5 s
+// old; one that polls every second, up to a second. An older round is no
+// use: the wait would sleep its whole pause again on old news. (A round
+// that finds a task ended wakes its wait, so news older than that costs
+// nothing while rounds run for others.)
+const (
+	freshShare = 4
+	freshFloor = time.Second
+)
+
+// minRoundGap is the least time between the beginnings of two rounds: what
+// a wait may wait, at most, beyond its due time, for the round that serves
+// it.
+const minRoundGap = 500 * time.Millisecond
+
+// sleepCtx sleeps for d, until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// fresh reports whether round r, done, is recent enough to serve m now.
+func (m *member) fresh(r *round, now time.Time) bool {
+	return now.Sub(r.began) <= max(now.Sub(m.lastPoll)/freshShare, freshFloor)
 }
 
 // byID reports whether a round should read its tasks by ID rather than
@@ -280,14 +417,16 @@ func (p *Poller) hasTask(taskID string) bool {
 	return false
 }
 
-// run lists, then reads by ID each of tasks that is not listed; or, byID,
-// reads every one of them by ID without listing. A list that fails for good
-// is the server waits' error alone: the tasks are then read by ID. A list
-// that fails in a way that may pass fails the round for everyone, who try
-// again on their schedules. The caller closes r.done.
-func (r *round) run(ctx context.Context, list ListFunc, read ReadByIDFunc, tasks []string, byID bool) {
+// run lists, then learns how each of tasks that is not listed stands: from
+// the failed-tasks list when r.ends can tell (see endsFromLists), else by
+// reading it by ID. byID, it reads every one of them by ID without listing.
+// A list that fails for good is the server waits' error alone: the tasks
+// are then read by ID. A list that fails in a way that may pass fails the
+// round for everyone, who try again on their schedules. The caller closes
+// r.done.
+func (r *round) run(ctx context.Context, list PagedListFunc, read ReadByIDFunc, tasks []string, byID bool) {
 	if !byID {
-		r.listed, r.err = list(ctx)
+		r.listed, r.listPages, r.err = list(ctx)
 	}
 	if r.err != nil && (kps.IsTransient(r.err) || ctx.Err() != nil) {
 		return
@@ -298,14 +437,34 @@ func (r *round) run(ctx context.Context, list ListFunc, read ReadByIDFunc, tasks
 		r.running[t.ID] = t
 	}
 	r.reads = map[string]readResult{}
+	var left []kps.ListedTask
 	for _, id := range tasks {
 		if _, ok := r.running[id]; ok {
 			continue
 		}
-		if _, done := r.reads[id]; !done {
-			task, err := read(ctx, id)
-			r.reads[id] = readResult{task, err}
+		if was, ok := r.ends.leftTheList(id, r); ok {
+			left = append(left, was)
+			continue
 		}
+		r.readByID(ctx, read, id)
+	}
+	if len(left) == 0 {
+		return
+	}
+	ended, ok := r.ends.tell(ctx, r, left)
+	for _, t := range left {
+		if task, told := ended[t.ID]; ok && told {
+			r.reads[t.ID] = readResult{task: task}
+			continue
+		}
+		r.readByID(ctx, read, t.ID)
+	}
+}
+
+func (r *round) readByID(ctx context.Context, read ReadByIDFunc, id string) {
+	if _, done := r.reads[id]; !done {
+		task, err := read(ctx, id)
+		r.reads[id] = readResult{task, err}
 	}
 }
 

@@ -12,47 +12,70 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
-// TestPollerSharesRounds: 40 waits on tasks ending over 3 to 14.7 s cost
-// about one list a round plus one read per task, and each sees its task end,
-// with the right status, at most a round (a poll interval) later than it
-// would alone: two poll intervals, and the rounds' own time.
+// TestPollerSharesRounds: 40 waits on tasks ending over 3 to 14.7 s, each
+// polling every second, cost a few lists a second between them, not a read
+// each a second; each sees its task end, with the right status, within a
+// round of its end. A task that left the running list is read by ID once;
+// with the failed-tasks list, not at all: that list, read once a round,
+// says which failed and why, and the others succeeded.
 func TestPollerSharesRounds(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		tt := newTaskTable()
-		const n = 40
-		for i := range n {
-			final := "SUCCESS_RESET"
-			if i%7 == 0 {
-				final = "FAILED_RESET"
-			}
-			tt.add(fmt.Sprintf("t%d", i), 0, 3*time.Second+time.Duration(i)*300*time.Millisecond, final)
-		}
-		p := NewPoller(t.Context(), tt.list, tt.read)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() {
-				id := fmt.Sprintf("t%d", i)
-				res, err := waitShared(t.Context(), p, id)
-				if err != nil {
-					t.Errorf("%s: %v", id, err)
-					return
+	for _, withFailedList := range []bool{false, true} {
+		t.Run(fmt.Sprintf("failed-tasks list %t", withFailedList), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				tt := newTaskTable()
+				const n = 40
+				for i := range n {
+					final := "SUCCESS_RESET"
+					if i%7 == 0 {
+						final = "FAILED_RESET"
+					}
+					tt.add(fmt.Sprintf("t%d", i), 0, 3*time.Second+time.Duration(i)*300*time.Millisecond, final)
 				}
-				end := tt.tasks[id].end
-				if late := res.CompletedAt.Sub(tt.start) - end; late < 0 || late > 2*time.Second+300*time.Millisecond {
-					t.Errorf("%s ended at %s and was seen %s later", id, end, late)
+				var opts []PollerOption
+				if withFailedList {
+					opts = append(opts, WithFailedList(tt.listFailed))
 				}
-				if res.Task.Status.Raw != tt.tasks[id].final {
-					t.Errorf("%s: status %s, want %s", id, res.Task.Status.Raw, tt.tasks[id].final)
+				p := NewPoller(t.Context(), tt.paged, tt.read, opts...)
+				var wg sync.WaitGroup
+				for i := range n {
+					wg.Go(func() {
+						id := fmt.Sprintf("t%d", i)
+						res, err := waitShared(t.Context(), p, id)
+						if err != nil {
+							t.Errorf("%s: %v", id, err)
+							return
+						}
+						end := tt.tasks[id].end
+						if late := res.CompletedAt.Sub(tt.start) - end; late < 0 || late > 2*time.Second+300*time.Millisecond {
+							t.Errorf("%s ended at %s and was seen %s later", id, end, late)
+						}
+						if res.Task.Status.Raw != tt.tasks[id].final {
+							t.Errorf("%s: status %s, want %s", id, res.Task.Status.Raw, tt.tasks[id].final)
+						}
+						if failed := res.Task.Status.Failed(); withFailedList && failed != (res.Task.FailedRecord != nil) {
+							t.Errorf("%s: %s with the failed-task record %+v", id, res.Task.Status.Raw, res.Task.FailedRecord)
+						}
+					})
+				}
+				wg.Wait()
+				lists, reads := tt.counts()
+				failedLists := tt.failedListCount()
+				// Alone, each wait would read its task about once a second: some 350 reads.
+				t.Logf("%d waits: %d lists, %d failed-task lists, %d reads by ID", n, lists, failedLists, reads)
+				if lists > 4*15+5 {
+					t.Errorf("%d lists in 15 s: want at most about four a poll interval", lists)
+				}
+				switch {
+				case !withFailedList && reads > n+n/4:
+					t.Errorf("%d reads for %d tasks: want one a task, once it left the list", reads, n)
+				case withFailedList && (reads > 2 || failedLists > lists):
+					// The first wait or two, alone before the others joined, read by ID.
+					t.Errorf("%d reads by ID and %d failed-task lists: want no task's end read by ID, and a failed-task list a round at most",
+						reads, failedLists)
 				}
 			})
-		}
-		wg.Wait()
-		lists, reads := tt.counts()
-		t.Logf("%d waits: %d lists, %d reads by ID (%.2f requests a wait)", n, lists, reads, float64(lists+reads)/n)
-		if reads > n+n/4 || lists+reads > 2*n {
-			t.Fatalf("%d lists and %d reads for %d waits: want about one read a task and a list a round", lists, reads, n)
-		}
-	})
+		})
+	}
 }
 
 // TestPollerAloneReadsByID: a single wait never lists; it reads its task.
@@ -60,7 +83,7 @@ func TestPollerAloneReadsByID(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		tt := newTaskTable()
 		tt.add("solo", 0, 2500*time.Millisecond, "SUCCESS_RESET")
-		p := NewPoller(t.Context(), tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.paged, tt.read)
 		res, err := waitShared(t.Context(), p, "solo")
 		if err != nil || res.Task.Status.Raw != "SUCCESS_RESET" {
 			t.Fatalf("%+v, %v", res, err)
@@ -81,7 +104,7 @@ func TestPollerLateTaskIsNotReadByID(t *testing.T) {
 		tt.add("early", 0, 0, "")
 		tt.add("other", 0, 0, "")
 		tt.add("late", 200*time.Millisecond, 3*time.Second, "SUCCESS_RESET")
-		p := NewPoller(t.Context(), tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.paged, tt.read)
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
 		for _, id := range []string{"early", "other"} {
@@ -112,7 +135,7 @@ func TestPollerPurgedAndFailingList(t *testing.T) {
 		tt.add("gone", 0, 2*time.Second, "SUCCESS_RESET")
 		// Purged just before it ends: listed as running until then, and gone when read.
 		time.AfterFunc(1900*time.Millisecond, func() { tt.mu.Lock(); tt.tasks["gone"].purged = true; tt.mu.Unlock() })
-		p := NewPoller(t.Context(), tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.paged, tt.read)
 		errs := map[string]error{}
 		transient := map[string]int{}
 		var mu sync.Mutex
@@ -156,7 +179,7 @@ func TestPollerListRefused(t *testing.T) {
 		tt.listDenied = denied
 		tt.add("a", 0, 3*time.Second, "SUCCESS_RESET")
 		tt.add("b", 0, 5*time.Second, "FAILED_RESET")
-		p := NewPoller(t.Context(), tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.paged, tt.read)
 		var wg sync.WaitGroup
 		for id, want := range map[string]string{"a": "SUCCESS_RESET", "b": "FAILED_RESET"} {
 			wg.Go(func() {
@@ -193,7 +216,7 @@ func TestPollerSameTaskTwice(t *testing.T) {
 		tt := newTaskTable()
 		tt.add("x", 0, 500*time.Millisecond, "SUCCESS_RESET")
 		tt.add("stuck", 0, 0, "")
-		p := NewPoller(t.Context(), tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.paged, tt.read)
 		steady := Waiter{Clock: RealClock{}, Timeout: time.Minute,
 			Schedule: Schedule{First: time.Second, Max: time.Second, Factor: 1, Rand: fixedRand(0)}}
 		ctx, cancel := context.WithCancel(t.Context())
@@ -242,7 +265,7 @@ func TestPollerRoundStopsWhenNoWaitNeedsIt(t *testing.T) {
 			}
 		}
 		read := func(context.Context, string) (kps.Task, error) { return kps.Task{}, nil }
-		p := NewPoller(t.Context(), list, read)
+		p := NewPoller(t.Context(), onePage(list), read)
 		ctx, cancel := context.WithCancel(t.Context())
 		var wg sync.WaitGroup
 		readA, leaveA := p.Task("a")
@@ -271,7 +294,7 @@ func TestPollerInterruptOneWait(t *testing.T) {
 		tt.add("a", 0, 3*time.Second, "SUCCESS_RESET")
 		tt.add("b", 0, 3*time.Second, "SUCCESS_RESET")
 		tt.add("stuck", 0, 0, "")
-		p := NewPoller(t.Context(), tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.paged, tt.read)
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(1500*time.Millisecond, cancel)
 		var interrupted error
@@ -302,7 +325,7 @@ func TestPollerServerWaitShares(t *testing.T) {
 		for i := range n {
 			tt.add(fmt.Sprintf("t%d", i), 0, 2*time.Second+time.Duration(i)*250*time.Millisecond, "SUCCESS_RESET")
 		}
-		p := NewPoller(t.Context(), tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.paged, tt.read)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		polls := 0
@@ -350,7 +373,7 @@ func TestPollerLongListReadsByID(t *testing.T) {
 		}
 		tt.add("a", 0, 5*time.Second, "SUCCESS_RESET")
 		tt.add("b", 0, 5*time.Second, "SUCCESS_RESET")
-		p := NewPoller(t.Context(), tt.list, tt.read)
+		p := NewPoller(t.Context(), tt.paged, tt.read)
 		var wg sync.WaitGroup
 		for _, id := range []string{"a", "b"} {
 			wg.Go(func() {
@@ -386,7 +409,7 @@ func TestPollerRoundsRunOnTheProvidersContext(t *testing.T) {
 		tt.add("b", 0, 3*time.Second, "SUCCESS_RESET")
 		list := func(ctx context.Context) ([]kps.ListedTask, error) { record(ctx); return tt.list(ctx) }
 		read := func(ctx context.Context, id string) (kps.Task, error) { record(ctx); return tt.read(ctx, id) }
-		p := NewPoller(context.WithValue(t.Context(), key{}, "provider"), list, read)
+		p := NewPoller(context.WithValue(t.Context(), key{}, "provider"), onePage(list), read)
 		readA, leaveA := p.Task("a")
 		readB, leaveB := p.Task("b")
 		var wg sync.WaitGroup

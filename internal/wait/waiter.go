@@ -31,6 +31,12 @@ type Waiter struct {
 	Schedule Schedule
 	Timeout  time.Duration
 	Observer Observer
+	// Wake, when set, cuts a pause short: the next poll comes at once (see
+	// Poller.TaskWait).
+	Wake <-chan struct{}
+	// PauseFirst makes the first poll wait for the schedule's first pause
+	// rather than come at once: for a task just started, which runs.
+	PauseFirst bool
 }
 
 // Until is w with what is left, from now, of an operation whose deadline
@@ -137,6 +143,14 @@ func Poll[T any](ctx context.Context, w Waiter, refresh RefreshFunc[T]) (Outcome
 	timedOut := func(now time.Time, polls int) error {
 		return &TimeoutError{Waited: now.Sub(start), LastStatus: lastStatus, LastErr: lastErr, Polls: polls}
 	}
+	if w.PauseFirst {
+		if err := w.sleep(ctx, min(w.Schedule.Pause(0), w.Timeout)); err != nil {
+			if TimedOut(ctx) {
+				return Outcome[T]{}, timedOut(w.Clock.Now(), 0)
+			}
+			return Outcome[T]{}, &InterruptedError{Waited: w.Clock.Now().Sub(start)}
+		}
+	}
 	for polls := 1; ; polls++ {
 		value, status, done, err := refresh(ctx)
 		now := w.Clock.Now()
@@ -184,13 +198,33 @@ func Poll[T any](ctx context.Context, w Waiter, refresh RefreshFunc[T]) (Outcome
 		}
 		// The last poll falls on the deadline, so that an end just in time
 		// is still seen.
-		if err := w.Clock.Sleep(ctx, min(pause, remaining)); err != nil {
+		if err := w.sleep(ctx, min(pause, remaining)); err != nil {
 			if TimedOut(ctx) {
 				return Outcome[T]{}, timedOut(w.Clock.Now(), polls)
 			}
 			return Outcome[T]{}, &InterruptedError{Waited: w.Clock.Now().Sub(start), LastStatus: lastStatus}
 		}
 	}
+}
+
+// sleep pauses for d, until ctx ends, or until woken.
+func (w Waiter) sleep(ctx context.Context, d time.Duration) error {
+	if w.Wake == nil {
+		return w.Clock.Sleep(ctx, d)
+	}
+	pause, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-w.Wake:
+			cancel()
+		case <-pause.Done():
+		}
+	}()
+	if err := w.Clock.Sleep(pause, d); err != nil && ctx.Err() != nil {
+		return err
+	}
+	return nil
 }
 
 // IsInterrupted reports whether err is a wait cut short by cancellation.
