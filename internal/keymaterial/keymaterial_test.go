@@ -220,7 +220,7 @@ func TestIsPrivateKey(t *testing.T) {
 		want bool
 	}{
 		{"OpenSSH", ci.OpenSSHPrivate, true},
-		{"encrypted OpenSSH", ci.EncryptedPrivate, true},
+		{"encrypted OpenSSH", ci.EncryptedPrivate(), true},
 		{"PKCS#8", ci.PKCS8Private, true},
 		{"RSA PKCS#1", e.rsaPKCS1, true},
 		{"EC SEC1", e.ecSEC1, true},
@@ -317,7 +317,7 @@ func TestCheckPrivateKey(t *testing.T) {
 		{"PKCS#8", ci.PKCS8Private, false, false},
 		{"RSA PKCS#1", e.rsaPKCS1, false, false},
 		{"EC SEC1", e.ecSEC1, false, false},
-		{"encrypted OpenSSH", ci.EncryptedPrivate, true, true},
+		{"encrypted OpenSSH", ci.EncryptedPrivate(), true, true},
 		{"legacy encrypted PEM", e.legacyEncrypted, true, true},
 		{"encrypted PKCS#8", encodePEM("ENCRYPTED PRIVATE KEY", []byte("opaque")), true, true},
 		{"garbage", "this is not a key", true, false},
@@ -364,7 +364,7 @@ func TestMatches(t *testing.T) {
 		{"another PEM public key", ci.OpenSSHPrivate, other.PKIXPEM, false, true},
 		{"another certificate", ci.OpenSSHPrivate, e.otherCert, false, true},
 		{"another key type", ci.OpenSSHPrivate, e.rsaAuthorized, false, true},
-		{"encrypted private", ci.EncryptedPrivate, ci.AuthorizedKey, false, false},
+		{"encrypted private", ci.EncryptedPrivate(), ci.AuthorizedKey, false, false},
 		{"garbage private", "not a key", ci.AuthorizedKey, false, false},
 		{"garbage public", ci.OpenSSHPrivate, "not a key", false, false},
 		{"PKCS#1 public key label", e.rsaPKCS1, encodePEM("RSA PUBLIC KEY", []byte("opaque")), false, false},

@@ -159,7 +159,7 @@ func TestAccKeypair_keyMaterialChecked(t *testing.T) {
 			step(`  name = "x"`+"\n  type = \"x509\"\n  public_key = "+fmt.Sprintf("%q", importedPublicKey),
 				"public_key is not a public key KPS can import"),
 			step(withKey(importedPublicKey, testkeys.Other.OpenSSHPrivate), "private_key_wo does not belong to public_key"),
-			step(withKey(importedPublicKey, testkeys.CI.EncryptedPrivate), "private_key_wo is encrypted"),
+			step(withKey(importedPublicKey, testkeys.CI.EncryptedPrivate()), "private_key_wo is encrypted"),
 			step(withKey(importedPublicKey, importedPublicKey), "private_key_wo is not a private key KPS can host"),
 			{
 				Config: api.keypairConfig(fmt.Sprintf("  name = %q\n  public_key = %q\n  private_key_hosting = {}\n"+

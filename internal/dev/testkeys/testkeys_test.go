@@ -60,7 +60,7 @@ func TestPairFormsAreValid(t *testing.T) {
 					t.Errorf("CheckPrivateKey = %v", err)
 				}
 			}
-			if err := keymaterial.CheckPrivateKey(pair.EncryptedPrivate); !errors.Is(err, keymaterial.ErrEncrypted) {
+			if err := keymaterial.CheckPrivateKey(pair.EncryptedPrivate()); !errors.Is(err, keymaterial.ErrEncrypted) {
 				t.Errorf("CheckPrivateKey(EncryptedPrivate) = %v, want ErrEncrypted", err)
 			}
 		})
@@ -73,7 +73,7 @@ func TestPairFormsAreValid(t *testing.T) {
 func TestPairPrivateForms(t *testing.T) {
 	for name, pair := range pairs {
 		t.Run(name, func(t *testing.T) {
-			for _, private := range []string{pair.OpenSSHPrivate, pair.PKCS8Private, pair.EncryptedPrivate} {
+			for _, private := range []string{pair.OpenSSHPrivate, pair.PKCS8Private, pair.EncryptedPrivate()} {
 				if !keymaterial.IsPrivateKey(private) {
 					t.Error("a private form is not a private key")
 				}
@@ -83,7 +83,7 @@ func TestPairPrivateForms(t *testing.T) {
 					t.Error("a public form is a private key")
 				}
 			}
-			signer, err := ssh.ParsePrivateKeyWithPassphrase([]byte(pair.EncryptedPrivate), []byte(testkeys.Passphrase))
+			signer, err := ssh.ParsePrivateKeyWithPassphrase([]byte(pair.EncryptedPrivate()), []byte(testkeys.Passphrase))
 			if err != nil {
 				t.Fatalf("EncryptedPrivate does not open with Passphrase: %v", err)
 			}
