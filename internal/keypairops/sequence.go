@@ -48,6 +48,9 @@ type Runner struct {
 	// Poller, when set, shares the waits' polling with the other waits of
 	// the process (see wait.Poller); without it they read for themselves.
 	Poller *wait.Poller
+	// gate, when set, may withhold the start: a fleet's, once its failures
+	// reached max_failures.
+	gate *startGate
 }
 
 // Outcome is a task that succeeded.
@@ -82,7 +85,18 @@ func (r Runner) Run(ctx context.Context, op Operation) (Outcome, error) {
 		defer unlock()
 	}
 
-	if err := r.untilIdle(ctx, server, deadline); err != nil {
+	if err := r.gate.check(server); err != nil {
+		return Outcome{}, err
+	}
+	// The gate shutting ends the wait for a busy server: nothing will be
+	// started after it.
+	idleCtx, stop := r.gate.bind(ctx)
+	err := r.untilIdle(idleCtx, server, deadline)
+	stop()
+	if withheld := r.gate.check(server); withheld != nil {
+		return Outcome{}, withheld
+	}
+	if err != nil {
 		return Outcome{}, err
 	}
 	started, adopted, err := r.start(ctx, op)
@@ -104,7 +118,9 @@ func (r Runner) Run(ctx context.Context, op Operation) (Outcome, error) {
 			observer(ctx, status, elapsed)
 		}
 	}
-	read, leave := r.taskReader(started.ID)
+	read, wake, leave := r.taskReader(started.ID)
+	// The task was just dispatched: a read at once would find it starting.
+	w.Wake, w.PauseFirst = wake, true
 	res, err := w.Wait(ctx, read)
 	leave()
 	if err != nil {
@@ -143,12 +159,13 @@ func (r Runner) untilIdle(ctx context.Context, server string, deadline time.Time
 	return nil
 }
 
-// taskReader reads a task for a wait: through the poller when there is one.
-func (r Runner) taskReader(taskID string) (wait.ReadFunc, func()) {
+// taskReader reads a task for a wait: through the poller when there is
+// one, whose rounds may wake the wait when they see the task end.
+func (r Runner) taskReader(taskID string) (wait.ReadFunc, <-chan struct{}, func()) {
 	if r.Poller != nil {
-		return r.Poller.Task(taskID)
+		return r.Poller.TaskWait(taskID)
 	}
-	return func(ctx context.Context) (kps.Task, error) { return r.Client.GetTask(ctx, r.Project, taskID) }, func() {}
+	return func(ctx context.Context) (kps.Task, error) { return r.Client.GetTask(ctx, r.Project, taskID) }, nil, func() {}
 }
 
 // serverReaders list the running tasks and read one by ID for a server
@@ -208,7 +225,8 @@ func (r Runner) findStarted(ctx context.Context, op Operation, sentAt time.Time)
 
 // failure reads why a task failed from the failed-tasks list.
 func (r Runner) failure(ctx context.Context, taskID, server string, res wait.Result) *TaskFailedError {
-	return Failure(ctx, r.Client, r.Project, kps.Task{ID: taskID, ServerID: server, Status: res.Task.Status}, res.CompletedAt)
+	return Failure(ctx, r.Client, r.Project, kps.Task{ID: taskID, ServerID: server, Status: res.Task.Status, FailedRecord: res.Task.FailedRecord},
+		res.CompletedAt)
 }
 
 // FailedTaskReader reads one failed task's record.
@@ -217,10 +235,15 @@ type FailedTaskReader interface {
 }
 
 // Failure is task, which ended FAILED_* at completedAt, with the reason the
-// failed-tasks list gives for it (one read of the list): for every wait
-// that sees a task fail, a start's or not.
+// failed-tasks list gives for it: its record, when the wait learned the end
+// from that list, else one read of the list. For every wait that sees a
+// task fail, a start's or not.
 func Failure(ctx context.Context, c FailedTaskReader, project string, task kps.Task, completedAt time.Time) *TaskFailedError {
 	e := &TaskFailedError{TaskID: task.ID, ServerID: task.ServerID, Status: task.Status, CompletedAt: completedAt}
+	if task.FailedRecord != nil {
+		e.ErrorCode, e.ErrorMsg = task.FailedRecord.ErrorCode, task.FailedRecord.ErrorMsg
+		return e
+	}
 	listed, found, err := c.FailedTask(ctx, project, task.ID)
 	switch {
 	case err != nil:
@@ -239,7 +262,9 @@ func Failure(ctx context.Context, c FailedTaskReader, project string, task kps.T
 // sending the same start again. An error is a task that could not be seen
 // to end: vanished, unreadable, timed out or interrupted.
 func (r Runner) Settle(ctx context.Context, taskID string) (wait.Result, error) {
-	read, leave := r.taskReader(taskID)
+	read, wake, leave := r.taskReader(taskID)
 	defer leave()
-	return r.Waiter.Wait(ctx, read)
+	w := r.Waiter
+	w.Wake = wake
+	return w.Wait(ctx, read)
 }

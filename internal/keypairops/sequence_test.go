@@ -44,6 +44,18 @@ func setUp(t *testing.T, e kpsfake.ECS) (*kpsfake.Server, keypairops.Runner) {
 		e.TaskDuration = 200 * time.Millisecond
 	}
 	fake.AddServer(project, "srv", e)
+	client := serve(t, fake)
+	return fake, keypairops.Runner{
+		Client: client, Project: project, Locks: &keypairops.ServerLocks{},
+		Waiter: wait.Waiter{Clock: wait.RealClock{}, Timeout: 10 * time.Second,
+			Schedule: wait.Schedule{First: 20 * time.Millisecond, Max: 20 * time.Millisecond, Factor: 1}},
+	}
+}
+
+// serve serves fake on loopback for the test, and returns a client of it
+// that retries quickly.
+func serve(t *testing.T, fake *kpsfake.Server) *kps.Client {
+	t.Helper()
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	u, err := kps.ParseEndpoint(srv.URL)
@@ -55,11 +67,7 @@ func setUp(t *testing.T, e kpsfake.ECS) (*kpsfake.Server, keypairops.Runner) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fake, keypairops.Runner{
-		Client: client, Project: project, Locks: &keypairops.ServerLocks{},
-		Waiter: wait.Waiter{Clock: wait.RealClock{}, Timeout: 10 * time.Second,
-			Schedule: wait.Schedule{First: 20 * time.Millisecond, Max: 20 * time.Millisecond, Factor: 1}},
-	}
+	return client
 }
 
 func replace(keypair string) keypairops.Operation {
