@@ -65,7 +65,7 @@ func startTuningAttributes() map[string]schema.Attribute {
 		},
 		"timeout": schema.StringAttribute{
 			Optional:            true,
-			MarkdownDescription: "How long to wait in all, for the server and then the task, as a duration. Defaults to `\"30m\"`.",
+			MarkdownDescription: "How long to wait in all, for the server and then the task (with `server_ids`, for the whole fleet), as a duration. Defaults to `\"30m\"`.",
 			Validators:          []validator.String{durationAtLeast{min: time.Second}},
 		},
 	}

@@ -14,7 +14,10 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
-var _ action.ActionWithConfigure = (*associateKeypairAction)(nil)
+var (
+	_ action.ActionWithConfigure        = (*associateKeypairAction)(nil)
+	_ action.ActionWithConfigValidators = (*associateKeypairAction)(nil)
+)
 
 func newAssociateKeypairAction() action.Action { return &associateKeypairAction{} }
 
@@ -25,7 +28,7 @@ type associateKeypairAction struct {
 }
 
 type associateKeypairModel struct {
-	ServerID        types.String     `tfsdk:"server_id"`
+	actionTargets
 	KeypairName     types.String     `tfsdk:"keypair_name"`
 	ProjectID       types.String     `tfsdk:"project_id"`
 	Auth            *actionAuthModel `tfsdk:"auth"`
@@ -40,10 +43,6 @@ func (a *associateKeypairAction) Metadata(_ context.Context, req action.Metadata
 
 func (a *associateKeypairAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	attributes := map[string]schema.Attribute{
-		"server_id": schema.StringAttribute{
-			Required: true, MarkdownDescription: "The ECS server to bind the key pair to. " + descIDRule,
-			Validators: []validator.String{idValidator()},
-		},
 		"keypair_name": schema.StringAttribute{
 			Required: true, MarkdownDescription: "The key pair to bind. " + descKeypairName,
 			Validators: []validator.String{keypairNameValidator()},
@@ -59,11 +58,12 @@ func (a *associateKeypairAction) Schema(_ context.Context, _ action.SchemaReques
 		},
 	}
 	maps.Copy(attributes, startTuningAttributes())
+	maps.Copy(attributes, actionTargetAttributes("bind the key pair to"))
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Binds a key pair to an ECS server with KPS and waits until the task has succeeded, " +
-			"reporting its progress; it keeps nothing in state. The same sequence as `kps_keypair_association`: it " +
-			"waits for a busy server first, never starts a task twice when an answer is lost, and fails with the " +
-			"reason KPS gives. Terraform 1.14 and newer.",
+		MarkdownDescription: "Binds a key pair to an ECS server, or to a fleet of them, with KPS and waits until the " +
+			"tasks have succeeded, reporting their progress; it keeps nothing in state. The same sequence as " +
+			"`kps_keypair_association`: it waits for a busy server first, never starts a task twice when an answer is " +
+			"lost, and fails with the reason KPS gives. Terraform 1.14 and newer.",
 		Attributes: attributes,
 	}
 }
@@ -74,8 +74,15 @@ func (a *associateKeypairAction) Invoke(ctx context.Context, req action.InvokeRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	a.data.runStartAction(ctx, resp, m.ProjectID, m.startTuning, keypairops.Operation{Associate: &kps.AssociateRequest{
-		ServerID: m.ServerID.ValueString(), KeypairName: m.KeypairName.ValueString(), Auth: m.Auth.sent(),
-		DisablePassword: m.DisablePassword.ValueBoolPointer(), Port: m.Port.ValueInt64Pointer(),
-	}})
+	a.data.runTargets(ctx, resp, "kps_associate_keypair", m.ProjectID, m.startTuning, m.actionTargets,
+		func(server string) keypairops.Operation {
+			return keypairops.Operation{Associate: &kps.AssociateRequest{
+				ServerID: server, KeypairName: m.KeypairName.ValueString(), Auth: m.Auth.sent(),
+				DisablePassword: m.DisablePassword.ValueBoolPointer(), Port: m.Port.ValueInt64Pointer(),
+			}}
+		})
+}
+
+func (a *associateKeypairAction) ConfigValidators(context.Context) []action.ConfigValidator {
+	return targetsValidators()
 }

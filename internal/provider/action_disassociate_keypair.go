@@ -6,14 +6,16 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kpsops/terraform-provider-kps/internal/keypairops"
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
-var _ action.ActionWithConfigure = (*disassociateKeypairAction)(nil)
+var (
+	_ action.ActionWithConfigure        = (*disassociateKeypairAction)(nil)
+	_ action.ActionWithConfigValidators = (*disassociateKeypairAction)(nil)
+)
 
 func newDisassociateKeypairAction() action.Action { return &disassociateKeypairAction{} }
 
@@ -24,7 +26,7 @@ type disassociateKeypairAction struct {
 }
 
 type disassociateKeypairModel struct {
-	ServerID  types.String     `tfsdk:"server_id"`
+	actionTargets
 	ProjectID types.String     `tfsdk:"project_id"`
 	Auth      *actionAuthModel `tfsdk:"auth"`
 	startTuning
@@ -36,19 +38,16 @@ func (a *disassociateKeypairAction) Metadata(_ context.Context, req action.Metad
 
 func (a *disassociateKeypairAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	attributes := map[string]schema.Attribute{
-		"server_id": schema.StringAttribute{
-			Required: true, MarkdownDescription: "The ECS server whose key pair to unbind. " + descIDRule,
-			Validators: []validator.String{idValidator()},
-		},
 		"project_id": projectIDActionAttribute(),
 		"auth": actionAuthAttribute("How KPS logs in to the server now: needed when the server is running (the private " +
 			"key of the key pair bound now), not when it is shut down."),
 	}
 	maps.Copy(attributes, startTuningAttributes())
+	maps.Copy(attributes, actionTargetAttributes("unbind the key pair of"))
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Unbinds the key pair from an ECS server with KPS (an `UNBIND` task, which restores " +
-			"password login) and waits until the task has succeeded, reporting its progress; it keeps nothing in " +
-			"state. The same sequence as `kps_keypair_disassociation`. Terraform 1.14 and newer.",
+		MarkdownDescription: "Unbinds the key pair from an ECS server, or from a fleet of them, with KPS (an `UNBIND` " +
+			"task, which restores password login) and waits until the tasks have succeeded, reporting their progress; " +
+			"it keeps nothing in state. The same sequence as `kps_keypair_disassociation`. Terraform 1.14 and newer.",
 		Attributes: attributes,
 	}
 }
@@ -59,7 +58,12 @@ func (a *disassociateKeypairAction) Invoke(ctx context.Context, req action.Invok
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	a.data.runStartAction(ctx, resp, m.ProjectID, m.startTuning, keypairops.Operation{Disassociate: &kps.DisassociateRequest{
-		ServerID: m.ServerID.ValueString(), Auth: m.Auth.sent(),
-	}})
+	a.data.runTargets(ctx, resp, "kps_disassociate_keypair", m.ProjectID, m.startTuning, m.actionTargets,
+		func(server string) keypairops.Operation {
+			return keypairops.Operation{Disassociate: &kps.DisassociateRequest{ServerID: server, Auth: m.Auth.sent()}}
+		})
+}
+
+func (a *disassociateKeypairAction) ConfigValidators(context.Context) []action.ConfigValidator {
+	return targetsValidators()
 }

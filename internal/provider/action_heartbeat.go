@@ -95,6 +95,14 @@ func (h *heartbeatTicker) taskStatus(status string) string {
 	return id
 }
 
+// every says the same, worked out anew, at each beat from now on: a fleet's
+// summary.
+func (h *heartbeatTicker) every(what func(elapsed time.Duration) string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.what, h.began = what, time.Now()
+}
+
 // stop ends the goroutine and waits for it: a beat being sent when stop is
 // called is delivered first (the CLI still reads until Invoke returns),
 // and none is sent after.

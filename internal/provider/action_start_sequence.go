@@ -43,21 +43,33 @@ func (p *progress) say(ctx context.Context, format string, args ...any) {
 	p.send(action.InvokeProgressEvent{Message: msg})
 }
 
+// actionRunner sets up the start-and-wait sequence of an action; ok is
+// false when resp has an error instead.
+func (d *providerData) actionRunner(ctx context.Context, resp *action.InvokeResponse, projectOverride types.String,
+	tuning startTuning,
+) (runner keypairops.Runner, ok bool) {
+	client, project, diags := d.clientFor(ctx, projectOverride)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return keypairops.Runner{}, false
+	}
+	pollInterval, timeout := tuning.values()
+	runner, err := d.startRunner(client, project, pollInterval, timeout)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid poll_interval", err.Error())
+		return keypairops.Runner{}, false
+	}
+	return runner, true
+}
+
 // runStartAction runs op as an action: every step of the sequence is
 // reported to the CLI, and while the task runs, its status at least every
 // 30 s. An error goes to resp's diagnostics.
 func (d *providerData) runStartAction(ctx context.Context, resp *action.InvokeResponse, projectOverride types.String,
 	tuning startTuning, op keypairops.Operation,
 ) {
-	client, project, diags := d.clientFor(ctx, projectOverride)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	pollInterval, timeout := tuning.values()
-	runner, err := d.startRunner(client, project, pollInterval, timeout)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid poll_interval", err.Error())
+	runner, ok := d.actionRunner(ctx, resp, projectOverride, tuning)
+	if !ok {
 		return
 	}
 	server := op.ServerID()

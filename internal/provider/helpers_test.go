@@ -128,13 +128,26 @@ terraform {
 // machine: a few hundred milliseconds here, with room for a loaded one.
 const ctrlCBound = 5 * time.Second
 
-// interruptWhen starts an apply in ws, presses Ctrl-C once ready reports
-// true, and returns the CLI's output once it has exited, failing the test
-// when the apply succeeded or took longer than ctrlCBound to stop.
-func interruptWhen(t *testing.T, ws *tfrun.Workspace, ready func() bool) string {
+// interruptWhen starts an apply in ws, with args after its own, presses
+// Ctrl-C once ready reports true, and returns the CLI's output once it has
+// exited, failing the test when the apply succeeded or took longer than
+// ctrlCBound to stop.
+func interruptWhen(t *testing.T, ws *tfrun.Workspace, ready func() bool, args ...string) string {
+	t.Helper()
+	out, err := interrupt(t, ws, ready, args...)
+	if err == nil {
+		t.Fatalf("the interrupted apply succeeded:\n%s", out)
+	}
+	return out
+}
+
+// interrupt is interruptWhen, returning how the CLI exited rather than
+// judging it.
+func interrupt(t *testing.T, ws *tfrun.Workspace, ready func() bool, args ...string) (string, error) {
 	t.Helper()
 	var out lockedBuffer
-	apply := ws.Command(t.Context(), &out, nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	apply := ws.Command(t.Context(), &out, []string{"TF_VAR_key=" + oldKey},
+		append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, args...)...)
 	if err := apply.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -154,15 +167,13 @@ func interruptWhen(t *testing.T, ws *tfrun.Workspace, ready func() bool) string 
 	go func() { done <- apply.Wait() }()
 	select {
 	case err := <-done:
-		if err == nil {
-			t.Fatalf("the interrupted apply succeeded:\n%s", out.String())
-		}
+		t.Logf("the CLI exited %v after Ctrl-C", time.Since(pressed).Round(time.Millisecond))
+		return out.String(), err
 	case <-time.After(ctrlCBound):
 		_ = apply.Process.Kill()
 		t.Fatalf("the CLI did not stop within %s of Ctrl-C:\n%s", ctrlCBound, out.String())
 	}
-	t.Logf("the CLI exited %v after Ctrl-C", time.Since(pressed).Round(time.Millisecond))
-	return out.String()
+	return "", nil
 }
 
 // lockedBuffer collects a child's output while the test reads it.
