@@ -3,7 +3,7 @@
 // next to Terraform's own floor, and waits and reads under a rate-limited API.
 // Run it from the repository root with make bench, or:
 //
-//	go run ./internal/bench -latency 25ms -sizes 100,300,1000
+//	go run ./internal/dev/bench -latency 25ms -sizes 100,300,1000
 package main
 
 import (
@@ -46,6 +46,7 @@ type options struct {
 	keypairsListed, keypairsCreated int
 	skipReads                       bool
 	skipLimits                      bool
+	fleet                           fleetOptions
 }
 
 func main() {
@@ -70,6 +71,11 @@ func main() {
 	flag.IntVar(&o.keypairsCreated, "keypairs-created", 100, "kps_keypair to create in one apply")
 	flag.BoolVar(&o.skipReads, "skip-reads", false, "skip the plan-time and memory benchmark")
 	flag.BoolVar(&o.skipLimits, "skip-limits", false, "skip the rate-limited benchmarks")
+	flag.IntVar(&o.fleet.servers, "fleet", 200, "servers in the fleet to rotate (0 skips the fleet benchmarks)")
+	flag.IntVar(&o.fleet.rate, "fleet-rate", 20, "requests per second the stand-in allows for the fleet (DEW's documented limit)")
+	flag.DurationVar(&o.fleet.task, "fleet-task", 10*time.Second, "how long each of the fleet's tasks runs")
+	flag.BoolVar(&o.fleet.defaultParallelism, "fleet-default-parallelism", true, "also rotate the fleet with resources at Terraform's default -parallelism (slow: fleet ÷ 10 × the task)")
+	flag.StringVar(&o.fleet.actionCLI, "fleet-action-cli", "", "the Terraform CLI (1.14 or newer) to invoke the fleet action with; default: the CLI under test")
 	flag.Parse()
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -154,6 +160,9 @@ func run(ctx context.Context, o options) error {
 				return err
 			}
 		}
+	}
+	if o.fleet.servers > 0 {
+		return b.fleets(ctx, o.fleet)
 	}
 	return nil
 }

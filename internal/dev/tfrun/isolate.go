@@ -61,7 +61,9 @@ func pinGoCache() error {
 	if os.Getenv("GOCACHE") != "" {
 		return nil
 	}
-	out, err := exec.Command("go", "env", "GOCACHE").Output()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "go", "env", "GOCACHE").Output()
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,8 @@ type Workspace struct {
 	BinDir    string // holds the provider binary
 	CLIConfig string // the CLI configuration file
 	Env       []string
+	// CLIPath, when set, is the CLI to run in place of CLI().
+	CLIPath string
 }
 
 // New builds the provider from module (a package path or folder) into a new
@@ -85,7 +87,7 @@ func (w *Workspace) WriteConfig(hcl string) error {
 // Command returns the CLI with args, run in the configuration folder with
 // the workspace's environment plus env. The caller starts it.
 func (w *Workspace) Command(ctx context.Context, out io.Writer, env []string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, CLI(), args...) //nolint:gosec // the CLI under test, with arguments from our own code
+	cmd := exec.CommandContext(ctx, w.cli(), args...) //nolint:gosec // the CLI under test, with arguments from our own code
 	cmd.Dir = w.Dir
 	cmd.Env = append(append(os.Environ(), w.Env...), env...)
 	cmd.Stdout, cmd.Stderr = out, out
@@ -95,7 +97,14 @@ func (w *Workspace) Command(ctx context.Context, out io.Writer, env []string, ar
 // Run runs terraform with args to completion.
 func (w *Workspace) Run(ctx context.Context, out io.Writer, env []string, args ...string) error {
 	if err := w.Command(ctx, out, env, args...).Run(); err != nil {
-		return fmt.Errorf("%s %v: %w", filepath.Base(CLI()), args, err)
+		return fmt.Errorf("%s %v: %w", filepath.Base(w.cli()), args, err)
 	}
 	return nil
+}
+
+func (w *Workspace) cli() string {
+	if w.CLIPath != "" {
+		return w.CLIPath
+	}
+	return CLI()
 }
