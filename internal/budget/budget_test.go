@@ -257,7 +257,8 @@ func TestBudgetBurstThatTaughtTheLimitCutsNoShare(t *testing.T) {
 // TestUntaughtBudgetBoundsTheFirstBurst: before any 429, requests are not
 // paced, but no more than untaughtInFlight are on their way at once, so
 // that a fleet's hundreds of starts are not all refused together; each
-// answer lets one more go. Once a limit is known, pacing takes over.
+// answer lets one more go, and the bound doubles each second without a
+// 429. Once a limit is known, pacing takes over.
 func TestUntaughtBudgetBoundsTheFirstBurst(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := NewShared()
@@ -278,6 +279,13 @@ func TestUntaughtBudgetBoundsTheFirstBurst(t *testing.T) {
 		synctest.Wait()
 		if len(sent) != untaughtInFlight {
 			t.Fatalf("%d on their way after one answer, want %d", len(sent), untaughtInFlight)
+		}
+		// A second without a 429 (a slow endpoint that does not limit):
+		// twice as many may be on their way.
+		time.Sleep(time.Second)
+		synctest.Wait()
+		if len(sent) != 2*untaughtInFlight {
+			t.Fatalf("%d on their way a second later, want %d", len(sent), 2*untaughtInFlight)
 		}
 		// A 429 that states the limit: the rest go at its pace, not held
 		// by the count on their way.

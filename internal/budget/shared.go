@@ -19,7 +19,9 @@ const MaxWait = 10 * time.Minute
 // Shared still keeps at most untaughtInFlight of them on their way at once,
 // so that a fleet's first burst (hundreds of starts sent together) is
 // refused at most that many times before the limit is learned, not
-// hundreds.
+// hundreds. The bound doubles every second that passes without a 429, so
+// that against a slow endpoint that never limits (a second a request, say)
+// a run is not held to ten requests a second for good.
 type Shared struct {
 	mu sync.Mutex
 	b  *Budget
@@ -27,9 +29,12 @@ type Shared struct {
 	// a quota is spent.
 	lastThrottle string
 	// inFlight counts the requests sent and not yet answered; freed is
-	// closed, and replaced, whenever one is answered.
-	inFlight int
-	freed    chan struct{}
+	// closed, and replaced, whenever one is answered. inFlightCap bounds it
+	// until a 429, doubled at each grown mark since the first send.
+	inFlight    int
+	freed       chan struct{}
+	inFlightCap int
+	grown       time.Time
 }
 
 // untaughtInFlight is how many requests may be on their way at once before
@@ -40,7 +45,28 @@ type Shared struct {
 const untaughtInFlight = 10
 
 // NewShared returns a budget for one provider instance.
-func NewShared() *Shared { return &Shared{b: New(), freed: make(chan struct{})} }
+func NewShared() *Shared {
+	return &Shared{b: New(), freed: make(chan struct{}), inFlightCap: untaughtInFlight}
+}
+
+// maxInFlightCap is where the bound stops doubling: no bound, in effect.
+const maxInFlightCap = 1 << 20
+
+// untaughtHold reports whether a request must wait for one on its way to
+// be answered, and when the bound grows next. The caller holds s.mu.
+func (s *Shared) untaughtHold(now time.Time) (hold bool, grows time.Time) {
+	if s.b.taught() {
+		return false, time.Time{}
+	}
+	if s.grown.IsZero() {
+		s.grown = now
+	}
+	for now.Sub(s.grown) >= time.Second && s.inFlightCap < maxInFlightCap {
+		s.inFlightCap *= 2
+		s.grown = s.grown.Add(time.Second)
+	}
+	return s.inFlight >= s.inFlightCap, s.grown.Add(time.Second)
+}
 
 // Recall makes limits remembered from an earlier run known (see Budget.Recall).
 func (s *Shared) Recall(limits []Limit) {
@@ -79,15 +105,19 @@ func (e *SpentError) Error() string {
 func (s *Shared) Wait(ctx context.Context) (time.Time, error) {
 	for {
 		s.mu.Lock()
-		if !s.b.taught() && s.inFlight >= untaughtInFlight {
+		if hold, grows := s.untaughtHold(time.Now()); hold {
 			freed := s.freed
 			s.mu.Unlock()
+			timer := time.NewTimer(time.Until(grows))
 			select {
 			case <-ctx.Done():
+				timer.Stop()
 				return time.Time{}, ctx.Err()
 			case <-freed:
-				continue
+			case <-timer.C:
 			}
+			timer.Stop()
+			continue
 		}
 		now := time.Now()
 		at, ok := s.b.Reserve(now)
