@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kpsops/terraform-provider-kps/internal/kps"
 	"github.com/kpsops/terraform-provider-kps/internal/wait"
 )
 
@@ -193,6 +194,16 @@ func (g *startGate) check(server string) error {
 	default:
 		return nil
 	}
+}
+
+// atSend is ctx with the gate asked again when the start's turn in the
+// request budget comes (see kps.WithSendGate): a start that queued for its
+// turn before the gate shut is not sent after.
+func (g *startGate) atSend(ctx context.Context, server string) context.Context {
+	if g == nil {
+		return ctx
+	}
+	return kps.WithSendGate(ctx, func() error { return g.check(server) })
 }
 
 // bind is ctx, also cancelled when the gate shuts; stop releases it.

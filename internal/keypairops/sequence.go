@@ -2,6 +2,7 @@ package keypairops
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -99,7 +100,10 @@ func (r Runner) Run(ctx context.Context, op Operation) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	started, adopted, err := r.start(ctx, op)
+	started, adopted, err := r.start(r.gate.atSend(ctx, server), op)
+	if withheld := (*WithheldError)(nil); errors.As(err, &withheld) {
+		return Outcome{}, withheld
+	}
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -118,7 +122,7 @@ func (r Runner) Run(ctx context.Context, op Operation) (Outcome, error) {
 			observer(ctx, status, elapsed)
 		}
 	}
-	read, wake, leave := r.taskReader(started.ID)
+	read, wake, leave := r.taskReader(started.ID, true)
 	// The task was just dispatched: a read at once would find it starting.
 	w.Wake, w.PauseFirst = wake, true
 	res, err := w.Wait(ctx, read)
@@ -160,10 +164,11 @@ func (r Runner) untilIdle(ctx context.Context, server string, deadline time.Time
 }
 
 // taskReader reads a task for a wait: through the poller when there is
-// one, whose rounds may wake the wait when they see the task end.
-func (r Runner) taskReader(taskID string) (wait.ReadFunc, <-chan struct{}, func()) {
+// one, whose rounds may wake the wait when they see the task end; with
+// fromLists, they may tell its end from the lists (see wait.Poller).
+func (r Runner) taskReader(taskID string, fromLists bool) (wait.ReadFunc, <-chan struct{}, func()) {
 	if r.Poller != nil {
-		return r.Poller.TaskWait(taskID)
+		return r.Poller.TaskWait(taskID, fromLists)
 	}
 	return func(ctx context.Context) (kps.Task, error) { return r.Client.GetTask(ctx, r.Project, taskID) }, nil, func() {}
 }
@@ -191,7 +196,9 @@ func (r Runner) start(ctx context.Context, op Operation) (task kps.StartedTask, 
 			return task, false, nil
 		}
 		if ctx.Err() != nil || !kps.MayHaveActed(err) {
-			return kps.StartedTask{}, false, &StartError{ServerID: server, Sends: sends, Err: err}
+			// Cut short (Ctrl-C, the timeout) once the request was on its
+			// way, the call may have started a task all the same.
+			return kps.StartedTask{}, false, &StartError{ServerID: server, Sends: sends, Uncertain: kps.MayHaveActed(err), Err: err}
 		}
 		found, lookupErr := r.findStarted(ctx, op, sentAt)
 		switch {
@@ -262,7 +269,8 @@ func Failure(ctx context.Context, c FailedTaskReader, project string, task kps.T
 // sending the same start again. An error is a task that could not be seen
 // to end: vanished, unreadable, timed out or interrupted.
 func (r Runner) Settle(ctx context.Context, taskID string) (wait.Result, error) {
-	read, wake, leave := r.taskReader(taskID)
+	// Its end decides whether a success is adopted: read as the API gives it.
+	read, wake, leave := r.taskReader(taskID, false)
 	defer leave()
 	w := r.Waiter
 	w.Wake = wake

@@ -44,6 +44,12 @@ func (t budgetTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
+		if gate := sendGateFrom(req.Context()); gate != nil {
+			if err := gate(); err != nil {
+				t.budget.ObserveNoAnswer(sentAt)
+				return nil, &NotSentError{Err: err}
+			}
+		}
 		resp, err := t.next.RoundTrip(req)
 		if err != nil {
 			t.budget.ObserveNoAnswer(sentAt)

@@ -65,9 +65,9 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 // are final: an untrusted certificate, a bad scheme or header; so are a
 // host that does not resolve and a failed TLS handshake (unreachable.go). A
 // request the budget did not send, its quota spent for longer than it
-// waits, is final too.
+// waits or its send gate shut, is final too.
 func transientTransportError(err error) bool {
-	if isSpent(err) || endpointProblem(err) != "" {
+	if isSpent(err) || isNotSent(err) || endpointProblem(err) != "" {
 		return false
 	}
 	retry, _ := retryablehttp.DefaultRetryPolicy(context.Background(), nil, err)

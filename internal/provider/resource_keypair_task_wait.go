@@ -132,7 +132,8 @@ func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.Creat
 
 	taskID := plan.TaskID.ValueString()
 	ctx = tflog.SetField(ctx, "task_id", taskID)
-	read, wake, leave := r.data.pollerFor(client, project).TaskWait(taskID)
+	// task_status is the API's own: the end is read, not told by the lists.
+	read, wake, leave := r.data.pollerFor(client, project).TaskWait(taskID, false)
 	waiter.Wake = wake
 	deadline := waiter.Clock.Now().Add(waiter.Timeout)
 	res, err := waiter.Wait(ctx, read)

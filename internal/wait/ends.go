@@ -10,8 +10,15 @@ import (
 // list ended, from the failed-tasks list rather than a read of each by ID.
 // A task that an earlier round listed running and this round's list leaves
 // out has ended. In the failed-tasks list, read after the running list, it
-// failed, and its record says why; not in it, it succeeded: KPS keeps a
-// failed task's record until someone deletes it.
+// failed, and its record says why. Not in it, it succeeded, KPS keeping a
+// failed task's record until someone deletes it; but a success is taken
+// only from a second round that finds the task in neither list again: a
+// failure whose record KPS writes a moment after the task leaves the
+// running list, or a running task one list happened to leave out, is not
+// taken for a success. Its status is then the phase with the operation the
+// running list gave (SUCCESS_REPLACE), not a status read: only the waits
+// of tasks a sequence started learn ends this way (Poller.TaskWait), never
+// kps_keypair_task_wait, whose task_status is the API's own.
 //
 // The round reads by ID instead wherever that could be wrong, or costs
 // less:
@@ -25,7 +32,8 @@ import (
 //     tasks to tell about;
 //   - the failed-tasks list fails, or has lost records since the poller
 //     last read it: someone deletes records, and a task whose record was
-//     deleted would pass for a success.
+//     deleted would pass for a success (a record deleted before any round
+//     read it cannot be seen to go: that much is trusted to KPS).
 type endsFromLists struct {
 	listFailed ListFunc
 	// listed are the round's tasks as earlier rounds listed them running.
@@ -34,18 +42,23 @@ type endsFromLists struct {
 	// first), and failedPages how many pages it took.
 	failedBefore map[string]bool
 	failedPages  int
+	// missing are the tasks an earlier round found in neither list.
+	missing map[string]bool
 }
 
 // endsFromLists is what a round that serves tasks needs to tell their ends
-// from the lists. The caller holds p.mu.
-func (p *Poller) endsFromLists(tasks []string) endsFromLists {
+// from the lists: of those whose waits all take ends so (fromLists). The
+// caller holds p.mu.
+func (p *Poller) endsFromLists(tasks []string, fromLists map[string]bool) endsFromLists {
 	if p.listFailed == nil || p.failedRefused {
 		return endsFromLists{}
 	}
-	e := endsFromLists{listFailed: p.listFailed, listed: map[string]kps.ListedTask{}, failedBefore: p.failed, failedPages: p.failedPages}
+	e := endsFromLists{listFailed: p.listFailed, listed: map[string]kps.ListedTask{}, failedBefore: p.failed,
+		failedPages: p.failedPages, missing: map[string]bool{}}
 	for _, id := range tasks {
-		if t, ok := p.listed[id]; ok {
+		if t, ok := p.listed[id]; ok && fromLists[id] {
 			e.listed[id] = t
+			e.missing[id] = p.missing[id]
 		}
 	}
 	return e
@@ -63,16 +76,18 @@ func (e endsFromLists) leftTheList(taskID string, r *round) (kps.ListedTask, boo
 }
 
 // tell reads the failed-tasks list once for the tasks that left the running
-// list, and returns how each ended; ok is false when the list cannot tell
-// (see endsFromLists), and the round reads them by ID.
-func (e endsFromLists) tell(ctx context.Context, r *round, left []kps.ListedTask) (ended map[string]kps.Task, ok bool) {
+// list, and returns how each ended, or, for one found missing for the first
+// time, that it is still taken to run (pending, its status as listed); ok
+// is false when the list cannot tell (see endsFromLists), and the round
+// reads them by ID.
+func (e endsFromLists) tell(ctx context.Context, r *round, left []kps.ListedTask) (ended map[string]kps.Task, pending []string, ok bool) {
 	if e.failedBefore != nil && len(left) < e.failedPages {
-		return nil, false
+		return nil, nil, false
 	}
 	r.failed, r.failedErr = e.listFailed(ctx)
 	if r.failedErr != nil {
 		r.failed = nil
-		return nil, false
+		return nil, nil, false
 	}
 	records := make(map[string]kps.ListedTask, len(r.failed))
 	for _, t := range r.failed {
@@ -80,17 +95,22 @@ func (e endsFromLists) tell(ctx context.Context, r *round, left []kps.ListedTask
 	}
 	for id := range e.failedBefore {
 		if _, kept := records[id]; !kept {
-			return nil, false
+			return nil, nil, false
 		}
 	}
 	ended = make(map[string]kps.Task, len(left))
 	for _, was := range left {
 		task := kps.Task{ID: was.ID, ServerID: was.ServerID, Status: kps.ParseStatus("SUCCESS_" + was.Operation)}
-		if record, failed := records[was.ID]; failed {
+		record, failed := records[was.ID]
+		switch {
+		case failed:
 			task.Status = kps.ParseStatus("FAILED_" + was.Operation)
 			task.FailedRecord = &record
+		case !e.missing[was.ID]:
+			task.Status = kps.ParseStatus("RUNNING_" + was.Operation)
+			pending = append(pending, was.ID)
 		}
 		ended[was.ID] = task
 	}
-	return ended, true
+	return ended, pending, true
 }

@@ -106,7 +106,7 @@ func TestEndsFromListsReadByIDWhenTheListsCannotTell(t *testing.T) {
 }
 
 // TestPollerWakesAWaitWhoseTaskEnded: a wait that polls every 10 s sees its
-// task's end as soon as a round that another wait started finds it, not at
+// task's end as soon as rounds that another wait started find it, not at
 // its own next poll.
 func TestPollerWakesAWaitWhoseTaskEnded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -120,15 +120,65 @@ func TestPollerWakesAWaitWhoseTaskEnded(t *testing.T) {
 			// busy polls every second.
 			_, _ = waitShared(ctx, p, "busy")
 		}()
-		read, wake, leave := p.TaskWait("slow")
+		read, wake, leave := p.TaskWait("slow", true)
 		defer leave()
 		w := Waiter{Clock: RealClock{}, Schedule: Schedule{First: 10 * time.Second, Max: 10 * time.Second}, Timeout: time.Minute, Wake: wake}
 		res, err := w.Wait(t.Context(), read)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if seen := res.CompletedAt.Sub(tt.start); seen > 3*time.Second+1500*time.Millisecond {
+		// Two rounds: the one that finds the task gone, and the one that
+		// confirms its success.
+		if seen := res.CompletedAt.Sub(tt.start); seen > 5500*time.Millisecond {
 			t.Fatalf("the end at 3 s was seen at %s: the wait was not woken", seen)
+		}
+	})
+}
+
+// TestEndsFromListsAreConfirmed: a success is taken from the lists only
+// when a second round finds the task in neither list again. A failure whose
+// record KPS writes a moment after the task left the running list, and a
+// running task one list left out, are not taken for successes.
+func TestEndsFromListsAreConfirmed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tt := newTaskTable()
+		tt.add("late-record", 0, 3*time.Second, "FAILED_RESET")
+		tt.tasks["late-record"].recordLag = 300 * time.Millisecond
+		tt.add("hidden-once", 0, 8*time.Second, "FAILED_RESET")
+		tt.tasks["hidden-once"].hiddenFrom, tt.tasks["hidden-once"].hiddenTo = 4*time.Second, 4300*time.Millisecond
+		tt.add("ok", 0, 5*time.Second, "SUCCESS_RESET")
+		p := NewPoller(t.Context(), tt.paged, tt.read, WithFailedList(tt.listFailed))
+		got := waitAll(t, p, "late-record", "hidden-once", "ok")
+		for id, want := range map[string]string{"late-record": "FAILED_RESET", "hidden-once": "FAILED_RESET", "ok": "SUCCESS_RESET"} {
+			if got[id].Task.Status.Raw != want {
+				t.Errorf("%s ended %s, want %s", id, got[id].Task.Status.Raw, want)
+			}
+		}
+		if end := got["hidden-once"].CompletedAt.Sub(tt.start); end < 8*time.Second {
+			t.Errorf("hidden-once, which runs until 8 s, was seen to end at %s", end)
+		}
+	})
+}
+
+// TestExactWaitReadsTheAPIsStatus: a wait that must report the status as
+// the API gives it (kps_keypair_task_wait) reads its task's end by ID, even
+// beside waits that take theirs from the lists: a task listed as a RESET
+// may end SUCCESS_BIND.
+func TestExactWaitReadsTheAPIsStatus(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tt := newTaskTable()
+		tt.add("exact", 0, 3*time.Second, "SUCCESS_RESET")
+		tt.tasks["exact"].readStatus = "SUCCESS_BIND"
+		tt.add("other", 0, 4*time.Second, "SUCCESS_RESET")
+		p := NewPoller(t.Context(), tt.paged, tt.read, WithFailedList(tt.listFailed))
+		var wg sync.WaitGroup
+		wg.Go(func() { _, _ = waitShared(t.Context(), p, "other") })
+		read, leave := p.Task("exact")
+		res, err := sharedWaiter.Wait(t.Context(), read)
+		leave()
+		wg.Wait()
+		if err != nil || res.Task.Status.Raw != "SUCCESS_BIND" {
+			t.Fatalf("the exact wait ended %q (%v), want the API's SUCCESS_BIND", res.Task.Status.Raw, err)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package wait
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net"
@@ -118,6 +119,14 @@ type fakeTask struct {
 	purged    bool
 	// recordDeleted: its failed-task record was deleted.
 	recordDeleted bool
+	// recordLag is how long after its end its failed-task record appears.
+	recordLag time.Duration
+	// hidden is a span, since start, in which the running list leaves the
+	// task out although it runs.
+	hiddenFrom, hiddenTo time.Duration
+	// readStatus, when set, is the end a read by ID gives, which the lists
+	// cannot tell (a SUCCESS_BIND listed as a REPLACE).
+	readStatus string
 }
 
 func newTaskTable() *taskTable {
@@ -146,7 +155,8 @@ func (tt *taskTable) list(context.Context) ([]kps.ListedTask, error) {
 	now := time.Since(tt.start)
 	var out []kps.ListedTask
 	for id, t := range tt.tasks {
-		if now >= t.from && (t.end == 0 || now < t.end) {
+		hidden := now >= t.hiddenFrom && now < t.hiddenTo
+		if now >= t.from && (t.end == 0 || now < t.end) && !hidden {
 			out = append(out, kps.ListedTask{ID: id, Operation: "RESET", ServerID: "srv"})
 		}
 	}
@@ -166,7 +176,7 @@ func (tt *taskTable) listFailed(context.Context) ([]kps.ListedTask, error) {
 	now := time.Since(tt.start)
 	var out []kps.ListedTask
 	for id, t := range tt.tasks {
-		if t.end != 0 && now >= t.end && strings.HasPrefix(t.final, "FAILED_") && !t.recordDeleted && !t.purged {
+		if t.end != 0 && now >= t.end+t.recordLag && strings.HasPrefix(t.final, "FAILED_") && !t.recordDeleted && !t.purged {
 			out = append(out, kps.ListedTask{ID: id, Operation: "RESET", ServerID: "srv", ErrorCode: "KPS.6015", ErrorMsg: "cannot log in"})
 		}
 	}
@@ -191,7 +201,7 @@ func (tt *taskTable) read(_ context.Context, id string) (kps.Task, error) {
 	}
 	status := "RUNNING_RESET"
 	if now := time.Since(tt.start); t.end != 0 && now >= t.end {
-		status = t.final
+		status = cmp.Or(t.readStatus, t.final)
 	}
 	return kps.Task{ID: id, ServerID: "srv", Status: kps.ParseStatus(status)}, nil
 }
@@ -224,9 +234,13 @@ func onePage(list ListFunc) PagedListFunc {
 // synctest).
 var sharedWaiter = Waiter{Clock: RealClock{}, Schedule: NewSchedule(time.Second), Timeout: time.Minute}
 
-// waitShared waits for id through p, and reports when it saw the end.
+// waitShared waits for id through p, as a sequence waits for the task it
+// started (its end may come from the lists, and rounds wake it), and
+// reports when it saw the end.
 func waitShared(ctx context.Context, p *Poller, id string) (Result, error) {
-	read, leave := p.Task(id)
+	read, wake, leave := p.TaskWait(id, true)
 	defer leave()
-	return sharedWaiter.Wait(ctx, read)
+	w := sharedWaiter
+	w.Wake = wake
+	return w.Wait(ctx, read)
 }

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
@@ -70,6 +72,9 @@ type Poller struct {
 	failed        map[string]bool
 	failedPages   int
 	failedRefused bool
+	// missing are the waits' tasks a round found in neither list, whose
+	// success the next round confirms (see endsFromLists).
+	missing map[string]bool
 }
 
 // PollerOption sets how a poller reads.
@@ -90,7 +95,7 @@ type PagedListFunc func(ctx context.Context) (tasks []kps.ListedTask, pages int,
 // its rounds running on base (the provider's context: see Poller).
 func NewPoller(base context.Context, list PagedListFunc, read ReadByIDFunc, opts ...PollerOption) *Poller {
 	p := &Poller{base: base, list: list, read: read, members: map[*member]bool{}, ended: map[string]kps.Task{},
-		listed: map[string]kps.ListedTask{}}
+		listed: map[string]kps.ListedTask{}, missing: map[string]bool{}}
 	for _, o := range opts {
 		o(p)
 	}
@@ -105,6 +110,10 @@ type member struct {
 	lastPoll time.Time
 	// wake is signalled when a round it did not take found its task ended.
 	wake chan struct{}
+	// fromLists: the wait takes its task's end from the lists (TaskWait).
+	fromLists bool
+	// recheck wakes it for the round that confirms its task's end.
+	recheck *time.Timer
 }
 
 // round is one listing, with the reads by ID of the listed waits' tasks that
@@ -117,6 +126,8 @@ type round struct {
 	failed []kps.ListedTask
 	// failedErr is the failed-tasks list's error, when it failed.
 	failedErr error
+	// pending are the tasks it found in neither list, for the first time.
+	pending []string
 
 	serves    map[*member]bool // the members when it started: its list was sent after they joined
 	done      chan struct{}
@@ -143,17 +154,29 @@ type readResult struct {
 }
 
 // Task returns the read function of a wait for taskID, and the function
-// that ends the wait's membership, to call when the wait is over.
+// that ends the wait's membership, to call when the wait is over. The task's
+// end is read by its ID: its status is the API's own.
 func (p *Poller) Task(taskID string) (ReadFunc, func()) {
-	read, _, leave := p.TaskWait(taskID)
+	read, _, leave := p.TaskWait(taskID, false)
 	return read, leave
 }
 
 // TaskWait is Task, with a channel that is signalled when a round that the
 // wait did not take finds its task ended: a wait that sleeps on it as well
-// (Waiter.Wake) sees the end at once, rather than at its next poll.
-func (p *Poller) TaskWait(taskID string) (ReadFunc, <-chan struct{}, func()) {
+// (Waiter.Wake) sees the end at once, rather than at its next poll. With
+// fromLists, for a task a sequence started, the end may be taken from the
+// lists (see endsFromLists), its status named from the operation listed.
+func (p *Poller) TaskWait(taskID string, fromLists bool) (ReadFunc, <-chan struct{}, func()) {
 	m := p.join(taskID)
+	p.mu.Lock()
+	m.fromLists = fromLists
+	p.mu.Unlock()
+	return p.taskRead(m), m.wake, func() { p.leave(m) }
+}
+
+// taskRead is the read function of member m's wait.
+func (p *Poller) taskRead(m *member) ReadFunc {
+	taskID := m.taskID
 	return func(ctx context.Context) (kps.Task, error) {
 		p.mu.Lock()
 		task, ended := p.ended[taskID]
@@ -180,7 +203,7 @@ func (p *Poller) TaskWait(taskID string) (ReadFunc, <-chan struct{}, func()) {
 			return task, nil
 		}
 		return p.read(ctx, taskID)
-	}, m.wake, func() { p.leave(m) }
+	}
 }
 
 // Server returns the list and read functions of a wait on the running
@@ -229,6 +252,9 @@ func (p *Poller) leave(m *member) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.members, m)
+	if m.recheck != nil {
+		m.recheck.Stop()
+	}
 	for other := range p.members {
 		if other.taskID == m.taskID {
 			return
@@ -236,6 +262,7 @@ func (p *Poller) leave(m *member) {
 	}
 	delete(p.ended, m.taskID)
 	delete(p.listed, m.taskID)
+	delete(p.missing, m.taskID)
 }
 
 // roundFor finds the round that serves m now, starting one if need be, and
@@ -299,15 +326,26 @@ func (p *Poller) start() *round {
 	ctx, cancel := context.WithCancel(p.base)
 	r := &round{serves: make(map[*member]bool, len(p.members)), done: make(chan struct{}), cancel: cancel, began: time.Now()}
 	var tasks []string
+	fromLists := map[string]bool{}
 	for m := range p.members {
 		r.serves[m] = true
 		if _, ended := p.ended[m.taskID]; m.taskID != "" && !ended {
 			tasks = append(tasks, m.taskID)
 		}
 	}
+	// A task's end is taken from the lists only if every wait on it takes
+	// it so.
+	for m := range p.members {
+		if m.taskID != "" {
+			if _, seen := fromLists[m.taskID]; !seen {
+				fromLists[m.taskID] = m.fromLists
+			}
+			fromLists[m.taskID] = fromLists[m.taskID] && m.fromLists
+		}
+	}
 	p.latest = r
 	byID := p.byID(len(tasks))
-	r.ends = p.endsFromLists(tasks)
+	r.ends = p.endsFromLists(tasks, fromLists)
 	go func() {
 		defer cancel()
 		r.run(ctx, p.list, p.read, tasks, byID)
@@ -327,9 +365,16 @@ func (p *Poller) learn(r *round, byID bool) {
 		for _, t := range r.listed {
 			if p.hasTask(t.ID) {
 				p.listed[t.ID] = t
+				delete(p.missing, t.ID) // listed again: it runs
 			}
 		}
 	}
+	for _, id := range r.pending {
+		if p.hasTask(id) {
+			p.missing[id] = true
+		}
+	}
+	p.recheckSoon(r)
 	if r.listFailed && !r.aborted {
 		p.listRefused = true
 	}
@@ -355,6 +400,34 @@ func (p *Poller) learn(r *round, byID bool) {
 			default: // woken already
 			}
 		}
+	}
+}
+
+// recheckSoon wakes, after minRoundGap, the waits whose tasks round r found
+// missing for the first time, for the round that confirms their ends: their
+// own pauses may be long. The caller holds p.mu.
+func (p *Poller) recheckSoon(r *round) {
+	if len(r.pending) == 0 {
+		return
+	}
+	pending := make(map[string]bool, len(r.pending))
+	for _, id := range r.pending {
+		pending[id] = true
+	}
+	for m := range p.members {
+		if !pending[m.taskID] {
+			continue
+		}
+		if m.recheck != nil {
+			m.recheck.Stop()
+		}
+		wake := m.wake
+		m.recheck = time.AfterFunc(minRoundGap, func() {
+			select {
+			case wake <- struct{}{}:
+			default:
+			}
+		})
 	}
 }
 
@@ -438,6 +511,7 @@ func (r *round) run(ctx context.Context, list PagedListFunc, read ReadByIDFunc, 
 	}
 	r.reads = map[string]readResult{}
 	var left []kps.ListedTask
+	var byIDs []string
 	for _, id := range tasks {
 		if _, ok := r.running[id]; ok {
 			continue
@@ -446,26 +520,51 @@ func (r *round) run(ctx context.Context, list PagedListFunc, read ReadByIDFunc, 
 			left = append(left, was)
 			continue
 		}
-		r.readByID(ctx, read, id)
+		byIDs = append(byIDs, id)
 	}
-	if len(left) == 0 {
-		return
-	}
-	ended, ok := r.ends.tell(ctx, r, left)
-	for _, t := range left {
-		if task, told := ended[t.ID]; ok && told {
-			r.reads[t.ID] = readResult{task: task}
-			continue
+	if len(left) > 0 {
+		ended, pending, ok := r.ends.tell(ctx, r, left)
+		r.pending = pending
+		for _, t := range left {
+			if task, told := ended[t.ID]; ok && told {
+				r.reads[t.ID] = readResult{task: task}
+				continue
+			}
+			byIDs = append(byIDs, t.ID)
 		}
-		r.readByID(ctx, read, t.ID)
 	}
+	r.readByIDs(ctx, read, byIDs)
 }
 
-func (r *round) readByID(ctx context.Context, read ReadByIDFunc, id string) {
-	if _, done := r.reads[id]; !done {
-		task, err := read(ctx, id)
-		r.reads[id] = readResult{task, err}
+// roundReads is how many reads by ID a round has on their way at once: a
+// round that must read many (a long list, a failed-tasks list refused)
+// would otherwise hold every wait for a round trip per task.
+const roundReads = 8
+
+// readByIDs reads each of ids once, a few at a time.
+func (r *round) readByIDs(ctx context.Context, read ReadByIDFunc, ids []string) {
+	var mu sync.Mutex
+	var g errgroup.Group
+	g.SetLimit(roundReads)
+	for _, id := range ids {
+		mu.Lock()
+		_, done := r.reads[id]
+		if !done {
+			r.reads[id] = readResult{} // claimed: a task listed twice is read once
+		}
+		mu.Unlock()
+		if done {
+			continue
+		}
+		g.Go(func() error {
+			task, err := read(ctx, id)
+			mu.Lock()
+			r.reads[id] = readResult{task, err}
+			mu.Unlock()
+			return nil
+		})
 	}
+	_ = g.Wait() // the reads' errors are theirs, kept in r.reads
 }
 
 func (r *round) finished() bool {

@@ -2,6 +2,7 @@ package kpsfake
 
 import (
 	"bytes"
+	"cmp"
 	"net"
 	"net/http"
 	"strconv"
@@ -29,7 +30,8 @@ const (
 	FaultBody
 	// FaultReset closes the connection without answering.
 	FaultReset
-	// FaultSlow waits Delay, then answers from the timeline as usual.
+	// FaultSlow waits Delay, then answers from the timeline as usual (a
+	// start, which has none, answers 504 as a gateway timing out).
 	FaultSlow
 )
 
@@ -62,7 +64,7 @@ func resetConnection(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-func (f Fault) write(w http.ResponseWriter, _ *http.Request, requestID string) {
+func (f Fault) write(w http.ResponseWriter, r *http.Request, requestID string) {
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
 	}
@@ -97,6 +99,15 @@ func (f Fault) write(w http.ResponseWriter, _ *http.Request, requestID string) {
 		w.WriteHeader(status(http.StatusOK))
 	case FaultReset:
 		resetConnection(w)
+	case FaultSlow:
+		// Where there is no timeline to answer from (a start), a slow
+		// answer is a gateway timing out: 504, unless the client gave up.
+		select {
+		case <-time.After(f.Delay):
+		case <-r.Context().Done():
+			return
+		}
+		writeError(w, status(http.StatusGatewayTimeout), cmp.Or(f.Code, "APIGW.0201"), cmp.Or(f.Message, "Request timed out"), requestID)
 	case FaultBody:
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status(http.StatusOK))
