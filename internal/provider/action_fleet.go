@@ -28,7 +28,7 @@ func (d *providerData) runFleetAction(ctx context.Context, resp *action.InvokeRe
 		return
 	}
 	p := &progress{send: resp.SendProgress}
-	status := &fleetStatus{began: time.Now()}
+	status := &fleetStatus{began: time.Now(), tally: keypairops.FleetTally{Servers: len(ops)}}
 	// The heartbeat ends before Invoke returns: the framework reads progress
 	// only until then, and a message sent later would block for ever.
 	beat := startHeartbeat(ctx, p, heartbeat)
@@ -44,9 +44,7 @@ func (d *providerData) runFleetAction(ctx context.Context, resp *action.InvokeRe
 		Started: func(ctx context.Context, server, taskID string, adopted bool, tally keypairops.FleetTally) {
 			status.set(tally)
 			tflog.Info(ctx, "KPS task started", map[string]any{"server_id": server, "task_id": taskID, "found_after_lost_answer": adopted})
-			if ctx.Err() == nil {
-				p.say(ctx, "%s: started task %s (%d running)", server, taskID, tally.Running)
-			}
+			p.say(ctx, "%s: started task %s (%d running)", server, taskID, tally.Running)
 		},
 		Ended: func(ctx context.Context, res keypairops.ServerResult, tally keypairops.FleetTally) {
 			status.set(tally)
@@ -89,8 +87,12 @@ func (s *fleetStatus) summary(elapsed time.Duration) string {
 	s.mu.Lock()
 	t := s.tally
 	s.mu.Unlock()
-	waiting := t.Unfinished() - t.Running
-	return fmt.Sprintf("After %s: %s; %d tasks running, %d servers not started yet", elapsed, tallyLine(t), t.Running, waiting)
+	msg := fmt.Sprintf("After %s: %d of %d servers done, %d failed", elapsed, t.Succeeded, t.Servers, t.Failed)
+	if t.Withheld > 0 {
+		msg += fmt.Sprintf(", %d never started (max_failures)", t.Withheld)
+	}
+	return msg + fmt.Sprintf("; %d tasks running, %d servers waiting to start (for a busy server, or their turn)",
+		t.Running, t.Unfinished()-t.Running)
 }
 
 // tallyLine is how a fleet stands, as each server's line ends with it.

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -35,15 +36,18 @@ func TestFleetErrorGroupsByReason(t *testing.T) {
 		refusedLogin("web-6", "t6"),
 		{ServerID: "web-7", Err: &keypairops.StartError{ServerID: "web-7", Sends: 1, Err: &kps.ResponseError{
 			Method: "POST", StatusCode: 400, ErrorCode: "KPS.6004", ErrorMsg: "key pair not found"}}},
+		// The same refusal, in words that name the server: one group.
+		{ServerID: "web-8", Err: &keypairops.StartError{ServerID: "web-8", Sends: 1, Err: &kps.ResponseError{
+			Method: "POST", StatusCode: 400, ErrorCode: "KPS.6004", ErrorMsg: "key pair not found for web-8"}}},
 	}
 	summary, detail, failed := fleetError("kps_associate_keypair", results, false)
-	if !failed || summary != "kps_associate_keypair failed on 5 of 7 servers" {
+	if !failed || summary != "kps_associate_keypair did not succeed on 6 of 8 servers" {
 		t.Fatalf("summary %q, failed %t", summary, failed)
 	}
 	refused := strings.Index(detail, `3 servers: their tasks failed: KPS.6015 "authentication failed".`+"\nweb-3 (task t3), web-5 (task t5), web-6 (task t6)")
+	start := strings.Index(detail, `2 servers: the start was refused: HTTP 400, KPS.6004 "key pair not found".`+"\nweb-7, web-8")
 	never := strings.Index(detail, "1 server: never started: 3 servers had failed (max_failures).\nweb-2")
-	start := strings.Index(detail, `HTTP 400, KPS.6004 "key pair not found"`)
-	if !strings.HasPrefix(detail, "2 of 7 servers succeeded.") || refused < 0 || never < refused || start < refused {
+	if !strings.HasPrefix(detail, "2 of 8 servers succeeded.") || refused < 0 || start < refused || never < start {
 		t.Fatalf("the groups are not as expected:\n%s", detail)
 	}
 	if n := strings.Count(detail, "KPS could not log in to the server"); n != 1 {
@@ -57,9 +61,12 @@ func TestFleetErrorGroupsByReason(t *testing.T) {
 		ok("a"),
 		{ServerID: "b", Err: &keypairops.StartedError{TaskID: "tb", ServerID: "b", Err: &wait.InterruptedError{Waited: time.Second}}},
 		{ServerID: "c", Err: &keypairops.IdleWaitError{ServerID: "c", Err: &wait.InterruptedError{Waited: time.Second}}},
+		{ServerID: "d", Err: &keypairops.StartError{ServerID: "d", Sends: 1, Uncertain: true,
+			Err: fmt.Errorf("POST .../keypairs/associate: %w", context.Canceled)}},
 	}
 	summary, detail, _ = fleetError("kps_associate_keypair", interrupted, true)
-	if summary != "kps_associate_keypair interrupted: 2 of 3 servers had started their tasks" ||
+	if summary != "kps_associate_keypair interrupted: 2 of 4 servers had started their tasks" ||
+		!strings.Contains(detail, "1 server: interrupted while their starts were on their way: KPS may have started a task on each.\nd") ||
 		!strings.Contains(detail, "1 server: interrupted while their tasks ran: the tasks go on in KPS.\nb (task tb)") ||
 		!strings.Contains(detail, "1 server: never started: interrupted.\nc") {
 		t.Fatalf("interrupted: %q\n%s", summary, detail)
@@ -168,7 +175,7 @@ variable "key" {
 
 	out, err = invoke(t, ws, "action.kps_associate_keypair.db")
 	flat := strings.Join(strings.Fields(out), " ")
-	if err == nil || !strings.Contains(flat, "kps_associate_keypair failed on 2 of 5 servers") ||
+	if err == nil || !strings.Contains(flat, "kps_associate_keypair did not succeed on 2 of 5 servers") ||
 		!strings.Contains(flat, "3 of 5 servers succeeded") || !strings.Contains(flat, `2 servers: their tasks failed: KPS.6015`) {
 		t.Fatalf("a fleet with two refused logins: want one error grouping them (%v):\n%s", err, out)
 	}

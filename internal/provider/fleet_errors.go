@@ -23,46 +23,90 @@ type fleetReason struct {
 	advice string
 }
 
-// reasonOf groups a server's error with the others that failed alike: by
-// the failed-tasks list's code for a task that failed, by the API's code for
-// a refused call, by what happened otherwise.
-func reasonOf(err error) fleetReason {
+// fleetGroup is what servers that failed alike share: how they failed, and
+// the code the API gave, if any. The words of the first of them stand for
+// the group.
+type fleetGroup struct{ kind, code string }
+
+const raiseTimeout = "The timeout bounds the whole invocation: raise timeout if the fleet needs longer."
+
+// reasonOf is how a server failed, and the group it falls in with the
+// others that failed alike: by the failed-tasks list's code for a task that
+// failed, by the API's code for a refused call, by what happened otherwise.
+// Never by the servers' own words (a message that names its server would
+// make a group of each).
+func reasonOf(err error) (fleetGroup, fleetReason) {
 	var (
 		withheld *keypairops.WithheldError
 		failed   *keypairops.TaskFailedError
 		started  *keypairops.StartedError
 		idle     *keypairops.IdleWaitError
 		queued   *keypairops.LockWaitError
+		start    *keypairops.StartError
 		timedOut *wait.TimeoutError
 	)
 	switch {
 	case errors.As(err, &withheld):
-		return fleetReason{what: fmt.Sprintf("never started: %d servers had failed (max_failures)", withheld.MaxFailures)}
+		return fleetGroup{kind: "withheld"}, fleetReason{what: fmt.Sprintf("never started: %d servers had failed (max_failures)", withheld.MaxFailures)}
 	case errors.As(err, &failed):
-		return fleetReason{what: "their tasks failed: " + failed.Reason(), advice: failureAdvice(failed)}
+		code := cmp.Or(failed.ErrorCode, failed.ErrorMsg)
+		return fleetGroup{kind: "failed", code: code}, fleetReason{what: "their tasks failed: " + failed.Reason(), advice: failureAdvice(failed)}
 	case errors.As(err, &started) && wait.IsInterrupted(err):
-		return fleetReason{what: "interrupted while their tasks ran: the tasks go on in KPS",
+		return fleetGroup{kind: "interrupted"}, fleetReason{what: "interrupted while their tasks ran: the tasks go on in KPS",
 			advice: "Invoking the action again waits for each of these tasks before starting another on its server."}
 	case errors.As(err, &started) && errors.As(err, &timedOut):
-		return fleetReason{what: "timed out waiting for their tasks, which go on in KPS (a timeout does not mean they failed)",
-			advice: "The timeout bounds the whole invocation: raise timeout if the fleet needs longer."}
+		return fleetGroup{kind: "timed out"}, fleetReason{
+			what:   "timed out waiting for their tasks, which go on in KPS (a timeout does not mean they failed)",
+			advice: raiseTimeout,
+		}
 	case errors.As(err, &started):
-		return fleetReason{what: "their tasks were started, but reading how they stand failed for good: " + apiReason(started.Err)}
-	case errors.As(err, &queued) && !queued.TimedOut, errors.As(err, &idle) && wait.IsInterrupted(err), isCancelledStart(err):
-		return fleetReason{what: "never started: interrupted"}
+		return fleetGroup{kind: "unreadable", code: apiCode(started.Err)},
+			fleetReason{what: "their tasks were started, but reading how they stand failed for good: " + apiReason(started.Err)}
+	case errors.As(err, &start) && start.Uncertain && isCancelled(start.Err):
+		return fleetGroup{kind: "interrupted start"}, fleetReason{
+			what:   "interrupted while their starts were on their way: KPS may have started a task on each",
+			advice: "A task that did start runs on: kps_running_tasks shows it, and invoking the action again waits for it first.",
+		}
+	case errors.As(err, &queued) && !queued.TimedOut, errors.As(err, &idle) && wait.IsInterrupted(err),
+		errors.As(err, &start) && isCancelled(start.Err):
+		return fleetGroup{kind: "never started"}, fleetReason{what: "never started: interrupted"}
 	case errors.As(err, &queued), errors.As(err, &idle) && errors.As(err, &timedOut):
-		return fleetReason{what: "never started: timed out waiting for the server's running task to end",
-			advice: "The timeout bounds the whole invocation: raise timeout if the fleet needs longer."}
+		return fleetGroup{kind: "busy"}, fleetReason{what: "never started: timed out waiting for the server's running task to end",
+			advice: raiseTimeout}
 	case errors.As(err, &idle):
-		return fleetReason{what: "never started: checking whether the server runs a task failed: " + apiReason(idle.Err)}
+		return fleetGroup{kind: "idle check", code: apiCode(idle.Err)},
+			fleetReason{what: "never started: checking whether the server runs a task failed: " + apiReason(idle.Err)}
+	case errors.As(err, &start) && start.IsDispatchFailure():
+		return fleetGroup{kind: "not dispatched", code: apiCode(err)}, fleetReason{what: "KPS did not start a task: " + apiReason(err)}
+	case errors.As(err, &start) && start.Uncertain:
+		return fleetGroup{kind: "uncertain", code: apiCode(err)}, fleetReason{
+			what:   "cannot tell whether KPS started a task: " + apiReason(err),
+			advice: "A task that did start runs on: kps_running_tasks shows it, and invoking the action again waits for it first.",
+		}
+	case errors.As(err, &start):
+		return fleetGroup{kind: "refused", code: apiCode(err)}, fleetReason{what: "the start was refused: " + apiReason(err)}
 	}
-	summary, _ := startErrorDiag(err, actionWording)
-	return fleetReason{what: strings.ToLower(summary[:1]) + summary[1:] + ": " + apiReason(err)}
+	return fleetGroup{kind: "other", code: apiCode(err)}, fleetReason{what: apiReason(err)}
 }
 
-// apiReason is what the API answered, by its code when it gave one (the
-// same code groups servers whatever else the answer says of each), else
-// the error itself.
+// apiCode is the API's code for err (an error_code, or an HTTP status
+// without one); empty when no answer came.
+func apiCode(err error) string {
+	var answer *kps.ResponseError
+	var dispatch *kps.DispatchError
+	switch {
+	case errors.As(err, &dispatch):
+		return dispatch.ErrorCode
+	case errors.As(err, &answer) && answer.ErrorCode != "":
+		return answer.ErrorCode
+	case errors.As(err, &answer):
+		return fmt.Sprintf("HTTP %d", answer.StatusCode)
+	}
+	return ""
+}
+
+// apiReason is what the API answered: its code and message when it gave
+// them, else the error itself.
 func apiReason(err error) string {
 	var answer *kps.ResponseError
 	var dispatch *kps.DispatchError
@@ -77,12 +121,8 @@ func apiReason(err error) string {
 	return err.Error()
 }
 
-// isCancelledStart is a start that was not sent because the invocation was
-// cancelled while it waited for its turn.
-func isCancelledStart(err error) bool {
-	var start *keypairops.StartError
-	return errors.As(err, &start) && (errors.Is(start.Err, context.Canceled))
-}
+// isCancelled is an error of a call cut short by Ctrl-C.
+func isCancelled(err error) bool { return errors.Is(err, context.Canceled) }
 
 func isWithheld(err error) bool {
 	var withheld *keypairops.WithheldError
@@ -98,7 +138,8 @@ func serverEnd(res keypairops.ServerResult) string {
 	case errors.As(res.Err, &failed):
 		return failed.Status.Raw + ", " + failed.Reason()
 	}
-	return reasonOf(res.Err).what
+	_, reason := reasonOf(res.Err)
+	return reason.what
 }
 
 // fleetError is the one error for the servers of a fleet that did not
@@ -110,7 +151,7 @@ func fleetError(action string, results []keypairops.ServerResult, interrupted bo
 		servers []string
 	}
 	var groups []*group
-	byReason := map[fleetReason]*group{}
+	byReason := map[fleetGroup]*group{}
 	succeeded, started := 0, 0
 	for _, res := range results {
 		if res.StartedTaskID() != "" {
@@ -120,11 +161,11 @@ func fleetError(action string, results []keypairops.ServerResult, interrupted bo
 			succeeded++
 			continue
 		}
-		reason := reasonOf(res.Err)
-		g := byReason[reason]
+		key, reason := reasonOf(res.Err)
+		g := byReason[key]
 		if g == nil {
 			g = &group{fleetReason: reason}
-			byReason[reason] = g
+			byReason[key] = g
 			groups = append(groups, g)
 		}
 		server := res.ServerID
@@ -146,8 +187,10 @@ func fleetError(action string, results []keypairops.ServerResult, interrupted bo
 		}
 	}
 	b.WriteString("\n\nTo try again, invoke the action on the servers listed here only: those that succeeded have what " +
-		"was asked, and a replace sent to them again with the key they accepted before would fail.")
-	summary = fmt.Sprintf("%s failed on %d of %d servers", action, len(results)-succeeded, len(results))
+		"was asked (a replace sent to them again, with the key they accepted before, would fail). A task that was " +
+		"interrupted or timed out may have succeeded too: see how it ended (data source kps_keypair_task) before " +
+		"trying its server again.")
+	summary = fmt.Sprintf("%s did not succeed on %d of %d servers", action, len(results)-succeeded, len(results))
 	if interrupted {
 		summary = fmt.Sprintf("%s interrupted: %d of %d servers had started their tasks", action, started, len(results))
 	}
