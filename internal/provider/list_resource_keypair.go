@@ -2,13 +2,13 @@ package provider
 
 import (
 	"context"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
@@ -116,23 +116,19 @@ func (l *keypairListResource) List(ctx context.Context, req list.ListRequest, st
 }
 
 // readDetails reads each key pair's detail, detailReaders at a time, in
-// the order given.
+// the order given. A read that fails is that key pair's error, not the
+// others'.
 func readDetails(ctx context.Context, client *kps.Client, project string, keypairs []kps.Keypair) ([]kps.Keypair, []error) {
 	details, errs := make([]kps.Keypair, len(keypairs)), make([]error, len(keypairs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(detailReaders, len(keypairs)) {
-		wg.Go(func() {
-			for i := range next {
-				details[i], errs[i] = client.Keypair(ctx, project, keypairs[i].Name)
-			}
+	var g errgroup.Group
+	g.SetLimit(detailReaders)
+	for i, kp := range keypairs {
+		g.Go(func() error {
+			details[i], errs[i] = client.Keypair(ctx, project, kp.Name)
+			return nil
 		})
 	}
-	for i := range keypairs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	_ = g.Wait() // each read's error is in errs
 	return details, errs
 }
 
