@@ -297,3 +297,30 @@ func TestUntaughtBudgetBoundsTheFirstBurst(t *testing.T) {
 		}
 	})
 }
+
+// TestUntaughtBoundDoesNotGrowWhileIdle: the bound grows in seconds it held
+// requests back, not with time alone: a request, eight idle seconds, then a
+// burst of fifty, of which ten go.
+func TestUntaughtBoundDoesNotGrowWhileIdle(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := NewShared()
+		at, err := s.Wait(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Observe(at, false, "")
+		time.Sleep(8 * time.Second)
+		sent := make(chan time.Time, 100)
+		for range 50 {
+			go func() {
+				if at, err := s.Wait(t.Context()); err == nil {
+					sent <- at
+				}
+			}()
+		}
+		synctest.Wait()
+		if len(sent) != untaughtInFlight {
+			t.Fatalf("%d on their way after eight idle seconds, want %d", len(sent), untaughtInFlight)
+		}
+	})
+}

@@ -19,9 +19,10 @@ const MaxWait = 10 * time.Minute
 // Shared still keeps at most untaughtInFlight of them on their way at once,
 // so that a fleet's first burst (hundreds of starts sent together) is
 // refused at most that many times before the limit is learned, not
-// hundreds. The bound doubles every second that passes without a 429, so
-// that against a slow endpoint that never limits (a second a request, say)
-// a run is not held to ten requests a second for good.
+// hundreds. The bound doubles after every second in which it held a
+// request back and no 429 came, so that against a slow endpoint that never
+// limits (a second a request, say) a run is not held to ten requests a
+// second for good; time spent idle does not grow it.
 type Shared struct {
 	mu sync.Mutex
 	b  *Budget
@@ -30,11 +31,14 @@ type Shared struct {
 	lastThrottle string
 	// inFlight counts the requests sent and not yet answered; freed is
 	// closed, and replaced, whenever one is answered. inFlightCap bounds it
-	// until a 429, doubled at each grown mark since the first send.
+	// until a 429; grown is when the current second of it began.
 	inFlight    int
 	freed       chan struct{}
 	inFlightCap int
 	grown       time.Time
+	// capHit is set when a request was held by the bound since it last
+	// grew: the bound grows only in seconds it held something back.
+	capHit bool
 }
 
 // untaughtInFlight is how many requests may be on their way at once before
@@ -61,11 +65,15 @@ func (s *Shared) untaughtHold(now time.Time) (hold bool, grows time.Time) {
 	if s.grown.IsZero() {
 		s.grown = now
 	}
-	for now.Sub(s.grown) >= time.Second && s.inFlightCap < maxInFlightCap {
-		s.inFlightCap *= 2
-		s.grown = s.grown.Add(time.Second)
+	if now.Sub(s.grown) >= time.Second {
+		if s.capHit && s.inFlightCap < maxInFlightCap {
+			s.inFlightCap *= 2
+		}
+		s.grown, s.capHit = now, false
 	}
-	return s.inFlight >= s.inFlightCap, s.grown.Add(time.Second)
+	hold = s.inFlight >= s.inFlightCap
+	s.capHit = s.capHit || hold
+	return hold, s.grown.Add(time.Second)
 }
 
 // Recall makes limits remembered from an earlier run known (see Budget.Recall).

@@ -256,34 +256,46 @@ func TestFleetLargerThanTheBudget(t *testing.T) {
 	}
 }
 
-// TestFleetMaxFailuresStopsQueuedStarts: under a gateway that takes 5
+// TestFleetMaxFailuresStopsQueuedStarts: under a gateway that takes 3
 // requests a second, a fleet's starts queue for their turns; once
-// max_failures servers have failed, the starts still queued are not sent.
+// max_failures servers have failed, none of the starts still queued is
+// sent (but one already on its way when the gate shut).
 func TestFleetMaxFailuresStopsQueuedStarts(t *testing.T) {
 	t.Parallel()
-	const n = 30
+	const n = 40
 	fake, runner := fleetSetUp(t, n, func(_ int, e *kpsfake.ECS) {
 		e.PrivateKey = "another key" // every login is refused
 		e.TaskDuration = 300 * time.Millisecond
-	}, kpsfake.WithRateLimit(5))
-	results := runner.RunFleet(t.Context(), fleetOf(n), 2, keypairops.FleetProgress{})
-	sent, withheld := 0, 0
+	}, kpsfake.WithRateLimit(3))
+	var shut time.Time
+	results := runner.RunFleet(t.Context(), fleetOf(n), 2, keypairops.FleetProgress{
+		Ended: func(_ context.Context, _ keypairops.ServerResult, tally keypairops.FleetTally) {
+			if tally.Failed >= 2 && shut.IsZero() {
+				shut = time.Now()
+			}
+		},
+	})
+	sent, withheld, late := 0, 0, 0
 	for _, res := range results {
-		starts := len(fake.StartRequests(project, res.ServerID))
-		sent += starts
+		starts := fake.StartRequests(project, res.ServerID)
+		sent += len(starts)
+		for _, s := range starts {
+			if s.At.After(shut.Add(200 * time.Millisecond)) {
+				late++
+			}
+		}
 		var w *keypairops.WithheldError
 		if errors.As(res.Err, &w) {
 			withheld++
-			if starts != 0 {
-				t.Errorf("%s is withheld after %d starts", res.ServerID, starts)
+			if len(starts) != 0 {
+				t.Errorf("%s is withheld after %d starts", res.ServerID, len(starts))
 			}
 		}
 	}
-	t.Logf("%d starts sent, %d servers withheld", sent, withheld)
-	// The failures are seen within a few seconds, some fifteen starts'
-	// turns; without the gate at the turn, every start but one goes.
-	if sent > n*2/3 || sent+withheld != n {
-		t.Fatalf("%d starts sent and %d servers withheld of %d: want the queued starts withheld", sent, withheld, n)
+	t.Logf("%d starts sent, %d servers withheld, %d starts sent after the gate shut", sent, withheld, late)
+	if withheld == 0 || late > 0 || sent+withheld != n {
+		t.Fatalf("%d starts sent (%d after the gate shut) and %d servers withheld of %d: want the queued starts withheld",
+			sent, late, withheld, n)
 	}
 }
 

@@ -100,8 +100,10 @@ func (r Runner) Run(ctx context.Context, op Operation) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	started, adopted, err := r.start(r.gate.atSend(ctx, server), op)
-	if withheld := (*WithheldError)(nil); errors.As(err, &withheld) {
+	started, adopted, err := r.start(ctx, op)
+	// Withheld before anything was sent: a start sent before (whose answer
+	// was lost) keeps its StartError, which says a task may have started.
+	if start, withheld := (*StartError)(nil), (*WithheldError)(nil); errors.As(err, &start) && !start.Uncertain && errors.As(err, &withheld) {
 		return Outcome{}, withheld
 	}
 	if err != nil {
@@ -189,16 +191,22 @@ func (r Runner) serverReaders() (wait.ListFunc, wait.ReadByIDFunc, func()) {
 // found there is adopted rather than started again.
 func (r Runner) start(ctx context.Context, op Operation) (task kps.StartedTask, adopted bool, err error) {
 	server := op.ServerID()
+	// The fleet's gate is asked when each send's turn comes, and only for
+	// the start itself: the look for a task a lost send started is not
+	// withheld.
+	sendCtx := r.gate.atSend(ctx, server)
 	for sends := 1; ; sends++ {
 		sentAt := r.Waiter.Clock.Now()
-		task, err := op.start(ctx, r.Client, r.Project)
+		task, err := op.start(sendCtx, r.Client, r.Project)
 		if err == nil {
 			return task, false, nil
 		}
 		if ctx.Err() != nil || !kps.MayHaveActed(err) {
 			// Cut short (Ctrl-C, the timeout) once the request was on its
 			// way, the call may have started a task all the same.
-			return kps.StartedTask{}, false, &StartError{ServerID: server, Sends: sends, Uncertain: kps.MayHaveActed(err), Err: err}
+			// So may an earlier send, whose task the running list did not
+			// show.
+			return kps.StartedTask{}, false, &StartError{ServerID: server, Sends: sends, Uncertain: sends > 1 || kps.MayHaveActed(err), Err: err}
 		}
 		found, lookupErr := r.findStarted(ctx, op, sentAt)
 		switch {

@@ -421,6 +421,8 @@ func (p *Poller) recheckSoon(r *round) {
 		if m.recheck != nil {
 			m.recheck.Stop()
 		}
+		// r has nothing more to tell it: the wait woken takes the next.
+		m.seen = r
 		wake := m.wake
 		m.recheck = time.AfterFunc(minRoundGap, func() {
 			select {
