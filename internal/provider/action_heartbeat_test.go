@@ -115,3 +115,27 @@ func TestHeartbeatEndsWithInvoke(t *testing.T) {
 		t.Fatalf("a heartbeat goroutine outlived its invocation:\n%s", stacks)
 	}
 }
+
+// TestFleetHeartbeat: while a fleet runs, the CLI hears a summary every
+// 30 s of every server, from the first beat on (before any task started),
+// and none once the heartbeat is stopped.
+func TestFleetHeartbeat(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var c collected
+		status := &fleetStatus{began: time.Now(), tally: keypairops.FleetTally{Servers: 3}}
+		h := startHeartbeat(t.Context(), &progress{send: c.send}, 30*time.Second)
+		h.every(status.summary)
+		time.Sleep(35 * time.Second)
+		status.set(keypairops.FleetTally{Servers: 3, Succeeded: 1, Running: 1})
+		time.Sleep(30 * time.Second)
+		h.stop()
+		time.Sleep(time.Minute)
+		want := strings.Join([]string{
+			"After 30s: 0 of 3 servers done, 0 failed; 0 tasks running, 3 servers waiting to start (for a busy server, or their turn)",
+			"After 1m0s: 1 of 3 servers done, 0 failed; 1 tasks running, 1 servers waiting to start (for a busy server, or their turn)",
+		}, "\n")
+		if got := c.String(); got != want {
+			t.Fatalf("messages:\n%s\nwant:\n%s", got, want)
+		}
+	})
+}

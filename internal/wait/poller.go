@@ -292,7 +292,7 @@ func (p *Poller) roundFor(ctx context.Context, m *member) (r *round, alone bool,
 			// while a fleet's tasks start, one joins every few requests.
 			// They share the next, which waits its turn.
 			p.mu.Unlock()
-			if err := sleepCtx(ctx, r.began.Add(minRoundGap).Sub(now)); err != nil {
+			if err := (RealClock{}).Sleep(ctx, r.began.Add(minRoundGap).Sub(now)); err != nil {
 				return nil, false, err
 			}
 			continue
@@ -329,18 +329,18 @@ func (p *Poller) start() *round {
 	fromLists := map[string]bool{}
 	for m := range p.members {
 		r.serves[m] = true
-		if _, ended := p.ended[m.taskID]; m.taskID != "" && !ended {
-			tasks = append(tasks, m.taskID)
+		if m.taskID == "" {
+			continue
 		}
-	}
-	// A task's end is taken from the lists only if every wait on it takes
-	// it so.
-	for m := range p.members {
-		if m.taskID != "" {
-			if _, seen := fromLists[m.taskID]; !seen {
-				fromLists[m.taskID] = m.fromLists
-			}
-			fromLists[m.taskID] = fromLists[m.taskID] && m.fromLists
+		// A task's end is taken from the lists only if every wait on it
+		// takes it so.
+		if so, seen := fromLists[m.taskID]; seen {
+			fromLists[m.taskID] = so && m.fromLists
+			continue
+		}
+		fromLists[m.taskID] = m.fromLists
+		if _, ended := p.ended[m.taskID]; !ended {
+			tasks = append(tasks, m.taskID)
 		}
 	}
 	p.latest = r
@@ -449,18 +449,6 @@ const (
 // a wait may wait, at most, beyond its due time, for the round that serves
 // it.
 const minRoundGap = 500 * time.Millisecond
-
-// sleepCtx sleeps for d, until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 // fresh reports whether round r, done, is recent enough to serve m now.
 func (m *member) fresh(r *round, now time.Time) bool {

@@ -287,3 +287,18 @@ func TestWaitTimeoutWhileNothingEverConnected(t *testing.T) {
 		}
 	})
 }
+
+// TestWaitPauseFirst: a wait on a task just started does not read it at
+// once (it is known to run): its first read comes after the schedule's
+// first pause.
+func TestWaitPauseFirst(t *testing.T) {
+	clock := newFakeClock()
+	read, reads := timeline(clock, []time.Duration{0}, "SUCCESS_REPLACE")
+	w := newWaiter(clock, time.Minute)
+	w.PauseFirst = true
+	res, err := w.Wait(context.Background(), read)
+	if err != nil || *reads != 1 || len(clock.pauses) != 1 || clock.pauses[0] != w.Schedule.Pause(0) || res.Task.Status.Raw != "SUCCESS_REPLACE" {
+		t.Fatalf("got %+v, %v after %d reads and pauses %v; want one pause of %s, then one read that sees the end",
+			res, err, *reads, clock.pauses, w.Schedule.Pause(0))
+	}
+}
