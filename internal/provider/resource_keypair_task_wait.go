@@ -52,15 +52,15 @@ func (r *keypairTaskWaitResource) Metadata(_ context.Context, req resource.Metad
 
 // Read makes no API call: a task that has ended does not change, and the cloud
 // purges task records after a while, which must not disturb a finished wait.
-func (r *keypairTaskWaitResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readFinishedWait[keypairTaskWaitModel](ctx, req, resp)
+// The framework has copied the prior state into the response already.
+func (r *keypairTaskWaitResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
 }
 
 // Update changes only how a future wait would behave (poll_interval,
 // fail_on_failure, timeouts); everything else forces replacement, so there is
-// nothing remote to touch.
-func (r *keypairTaskWaitResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateWaitTuning[keypairTaskWaitModel](ctx, req, resp)
+// nothing remote to touch: the plan is the new state.
+func (r *keypairTaskWaitResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = req.Plan.Raw.Copy()
 }
 
 // Delete only forgets the wait: there is nothing in the cloud to remove.

@@ -54,14 +54,13 @@ func (r *serverTasksWaitResource) Metadata(_ context.Context, req resource.Metad
 }
 
 // Read makes no API call: the tasks a finished wait saw end do not change.
-func (r *serverTasksWaitResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readFinishedWait[serverTasksWaitModel](ctx, req, resp)
+func (r *serverTasksWaitResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
 }
 
 // Update changes only how a future wait would behave; everything else forces
-// replacement, so there is nothing remote to touch.
-func (r *serverTasksWaitResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateWaitTuning[serverTasksWaitModel](ctx, req, resp)
+// replacement, so there is nothing remote to touch: the plan is the new state.
+func (r *serverTasksWaitResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = req.Plan.Raw.Copy()
 }
 
 // Delete only forgets the wait.

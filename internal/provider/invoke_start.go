@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -15,8 +13,9 @@ import (
 	"github.com/kpsops/terraform-provider-kps/internal/wait"
 )
 
-// Running the start-and-wait sequence as an action: every step reported
-// to the CLI, errors worded for an action.
+// How an action that starts a task runs on Invoke: on one server, the
+// start-and-wait sequence with every step reported to the CLI and errors
+// worded for an action; on a fleet, invoke_fleet.go.
 
 // actionWording words the start errors of an action: nothing is kept, so
 // what follows is invoking it again.
@@ -25,22 +24,6 @@ var actionWording = startWording{
 	started:     "Invoking the action again waits for this task to end before starting another.",
 	timeout:     "the action's timeout",
 	adviceApart: true,
-}
-
-// progress sends an action's progress to the CLI as it happens, and logs
-// it. SendProgress is called from the heartbeat's goroutine too: a lock
-// keeps the messages in order.
-type progress struct {
-	mu   sync.Mutex
-	send func(action.InvokeProgressEvent)
-}
-
-func (p *progress) say(ctx context.Context, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	tflog.Info(ctx, msg)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.send(action.InvokeProgressEvent{Message: msg})
 }
 
 // actionRunner sets up the start-and-wait sequence of an action; ok is
@@ -113,4 +96,15 @@ func (d *providerData) runStartAction(ctx context.Context, resp *action.InvokeRe
 		return
 	}
 	p.say(ctx, "Task %s on server %s ended %s", out.TaskID, server, out.Status.Raw)
+}
+
+// runTargets runs op on the server or the fleet the action names.
+func (d *providerData) runTargets(ctx context.Context, resp *action.InvokeResponse, name string, projectOverride types.String,
+	tuning startTuning, targets actionTargets, op func(serverID string) keypairops.Operation,
+) {
+	if targets.isFleet() {
+		d.runFleetAction(ctx, resp, name, projectOverride, tuning, int(targets.MaxFailures.ValueInt64()), targets.operations(op))
+		return
+	}
+	d.runStartAction(ctx, resp, projectOverride, tuning, op(targets.ServerID.ValueString()))
 }

@@ -2,15 +2,18 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -18,8 +21,10 @@ import (
 )
 
 // What the two wait resources share: how they are tuned (poll_interval,
-// fail_on_failure, timeouts), their Read and Update, and how a wait is set
-// up from the tuning.
+// fail_on_failure, timeouts), how a wait is set up from the tuning, and how
+// a wait that went wrong reads. Their Read and Update touch nothing remote:
+// Read leaves the state as the framework copied it, and Update takes the
+// plan, in which only the tuning can differ (all else forces replacement).
 
 const (
 	defaultPollInterval  = 10 * time.Second
@@ -64,45 +69,6 @@ type waitTuningModel struct {
 	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 }
 
-// waitState is the state model of a wait resource.
-type waitState interface {
-	tuning() *waitTuningModel
-}
-
-func (m *waitTuningModel) tuning() *waitTuningModel { return m }
-
-// readFinishedWait is Read for a wait resource: it makes no API call, since
-// what a finished wait saw does not change, and the cloud purges task records
-// after a while, which must not disturb a finished wait.
-func readFinishedWait[M any, PM interface {
-	*M
-	waitState
-}](ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state := PM(new(M))
-	resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-}
-
-// updateWaitTuning is Update for a wait resource: only the tuning can change
-// in place (everything else forces replacement), so it is copied from the
-// plan into the state, and nothing remote is touched.
-func updateWaitTuning[M any, PM interface {
-	*M
-	waitState
-}](ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state := PM(new(M)), PM(new(M))
-	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	*state.tuning() = *plan.tuning()
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-}
-
 // newWaiter sets up a wait from a resource's poll_interval and timeouts.
 func newWaiter(ctx context.Context, t waitTuningModel, observer wait.Observer) (wait.Waiter, diag.Diagnostics) {
 	timeout, diags := t.Timeouts.Create(ctx, defaultCreateTimeout)
@@ -112,4 +78,30 @@ func newWaiter(ctx context.Context, t waitTuningModel, observer wait.Observer) (
 		diags.AddAttributeError(path.Root("poll_interval"), "Invalid poll_interval", err.Error())
 	}
 	return wait.Waiter{Clock: wait.RealClock{}, Schedule: wait.NewSchedule(interval), Timeout: timeout, Observer: observer}, diags
+}
+
+// describeWaitError words a wait for what, which went wrong with err, as a
+// diagnostic.
+func describeWaitError(what, project string, timeout time.Duration, err error) (summary, detail string) {
+	var te *wait.TimeoutError
+	switch {
+	case errors.As(err, &te):
+		return "Timed out waiting for " + what,
+			fmt.Sprintf("%s in project %s: %s (timeouts.create is %s). Nothing was saved to state, so the next "+
+				"apply looks again; raise timeouts.create if it needs longer.", what, project, te.Error(), timeout)
+	case wait.IsInterrupted(err):
+		return "Wait for " + what + " interrupted",
+			fmt.Sprintf("%s in project %s: %s. Nothing was saved to state; the tasks themselves go on in the cloud.",
+				what, project, err.Error())
+	}
+	return "Cannot read " + what, err.Error()
+}
+
+// computedResult is a computed attribute that a finished wait keeps through
+// an in-place update: its results do not change once it is over.
+func computedResult(desc string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Computed: true, MarkdownDescription: desc,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
 }

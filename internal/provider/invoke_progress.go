@@ -2,11 +2,34 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
+
+// How an action reports its progress to the CLI: each message as it
+// happens, and a heartbeat while nothing changes.
+
+// progress sends an action's progress to the CLI as it happens, and logs
+// it. SendProgress is called from the heartbeat's goroutine too: a lock
+// keeps the messages in order.
+type progress struct {
+	mu   sync.Mutex
+	send func(action.InvokeProgressEvent)
+}
+
+func (p *progress) say(ctx context.Context, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	tflog.Info(ctx, msg)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.send(action.InvokeProgressEvent{Message: msg})
+}
 
 // heartbeat is the longest the CLI goes without word of an action that is
 // waiting, for a busy server or for its task.
