@@ -1,4 +1,6 @@
-// Command terraform-provider-kps serves the KPS provider to Terraform.
+// Command terraform-provider-kps serves the KPS provider (the key pairs of
+// Huawei Cloud's Key Pair Service, and the tasks that bind them to servers
+// and unbind them) to Terraform and OpenTofu, over plugin protocol 6.
 package main
 
 import (

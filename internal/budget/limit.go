@@ -1,13 +1,15 @@
 // Package budget is the request budget that every request of one provider
-// instance goes through, so that hundreds of reads and dozens of waits stay
-// within whatever limit the API gateway enforces instead of failing one by
-// one.
+// instance goes through, so that hundreds of reads, dozens of waits and a
+// fleet's starts stay within whatever limit the API gateway enforces instead
+// of failing one by one.
 //
 // The Budget is a state machine driven by the caller's clock: Reserve(now)
 // asks for a slot and Observe(sentAt, now, outcome) reports how a request
 // went. It knows nothing of HTTP or goroutines, so tests drive it through
 // hours of simulated traffic in microseconds. Shared wraps it for concurrent
-// use with the real clock (or testing/synctest's).
+// use with the real clock (or testing/synctest's). FileMemory keeps learned
+// limits in a file for an hour, so that the next provider process (the
+// apply after a plan) starts paced.
 package budget
 
 import (

@@ -13,8 +13,8 @@ import (
 type GetJSONFunc func(ctx context.Context, u *url.URL, v any) error
 
 // ProjectFinder finds the project of a region from IAM once, the first time a
-// read needs it, for every read of the provider: concurrent reads share one
-// request, and later reads reuse its outcome.
+// call needs it, for every call of the provider (reads, creates, starts):
+// concurrent calls share one request, and later calls reuse its outcome.
 type ProjectFinder struct {
 	base    context.Context // the look-up's: see ProjectID
 	authURL *url.URL
@@ -30,7 +30,7 @@ type ProjectFinder struct {
 // NewProjectFinder returns a finder that asks IAM at authURL (its /v3 base)
 // for the project named region, with base as the look-up's context: the
 // provider's, so that the look-up is logged as the provider's, not as
-// whichever read happened to need it first.
+// whichever call happened to need it first.
 func NewProjectFinder(base context.Context, authURL *url.URL, region string, get GetJSONFunc) *ProjectFinder {
 	return &ProjectFinder{base: base, authURL: authURL, region: region, get: get, done: make(chan struct{})}
 }
@@ -42,7 +42,7 @@ func DefaultAuthURL(region, cloud string) string {
 
 // ProjectID returns the project's ID. The first call starts the look-up, on
 // the finder's own context: it runs to its end (its retries bound it) even
-// if that caller gives up, so that a cancelled read cannot fail the reads
+// if that caller gives up, so that a cancelled call cannot fail the calls
 // that wait on the same answer. Each caller waits only as long as its own
 // ctx allows.
 func (f *ProjectFinder) ProjectID(ctx context.Context) (string, error) {

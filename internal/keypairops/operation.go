@@ -1,10 +1,12 @@
 // Package keypairops holds the calls that must never be sent twice, each
 // the one way every resource and action makes it. A task start: wait until
 // the server is idle, start the task (never twice), check that it was
-// dispatched, wait for it to end, and on failure find out why. A key pair's
-// create: sent once only, and after a lost answer, adopt only the key pair
-// this create made. It knows nothing of Terraform: it takes a client (and a
-// waiter), and returns an outcome or a typed error for the caller to word.
+// dispatched, wait for it to end, and on failure find out why. A fleet: that
+// sequence on many servers at once (RunFleet), max_failures withholding the
+// starts not sent yet. A key pair's create: sent once only, and after a lost
+// answer, adopt only the key pair this create made. It knows nothing of
+// Terraform: it takes a client (and a waiter), and returns an outcome or a
+// typed error for the caller to word.
 package keypairops
 
 import (

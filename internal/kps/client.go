@@ -1,8 +1,9 @@
 // Package kps is a client for the API of Huawei Cloud's Key Pair Service:
-// its tasks and task lists, the calls that start tasks, and the key pairs
-// themselves. It decides by KPS's published error codes (codes.go), masks
-// every secret a body carries, and knows nothing of Terraform: the provider
-// turns what it returns into attributes and diagnostics.
+// its tasks and task lists, the calls that start tasks and delete failed-task
+// records, and the key pairs themselves. It decides by KPS's published error
+// codes (codes.go), masks every secret a body carries, and knows nothing of
+// Terraform: the provider turns what it returns into attributes and
+// diagnostics.
 package kps
 
 import (

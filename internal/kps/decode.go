@@ -54,7 +54,8 @@ func readLimited(r io.Reader, limit int) (body []byte, tooLarge bool, err error)
 	return body, false, err
 }
 
-// taskBody is the 200 answer. Pointers tell a missing field from an empty one.
+// taskBody is the 200 answer to a task read. Pointers tell a missing field
+// from an empty one.
 type taskBody struct {
 	TaskID     *string `json:"task_id"`
 	TaskStatus *string `json:"task_status"`
@@ -112,8 +113,9 @@ func decodeTask(resp *response, taskID string) (Task, error) {
 	return task, nil
 }
 
-// apiError turns a non-200 answer into a ResponseError, taking the error code
-// and message from the body when it is the API's JSON error object.
+// apiError turns an answer that is not the call's success into a
+// ResponseError, taking the error code and message from the body when it is
+// the API's JSON error object.
 func (r *response) apiError() *ResponseError {
 	e := r.baseError()
 	if r.status >= 300 && r.status < 400 {

@@ -120,7 +120,7 @@ func (e *ResponseError) Hint() string {
 }
 
 // IsNoSuchAPI reports the gateway's answer to a path it does not serve, which
-// means the endpoint or region is wrong rather than the task.
+// means the endpoint or region is wrong rather than the object asked for.
 func (e *ResponseError) IsNoSuchAPI() bool {
 	return e.StatusCode == http.StatusNotFound && e.ErrorCode == "APIGW.0101"
 }
@@ -178,9 +178,9 @@ type RequestError struct {
 	// Transient is whether trying again may help: false once the caller has
 	// cancelled, or for failures that will not pass (see IsTransient).
 	Transient bool
-	// MayHaveReached is set for a request that changes something (a POST, a
-	// DELETE) whose last attempt was written before it failed: the API may
-	// have acted on it.
+	// MayHaveReached is set for a request sent once only (a create, a
+	// start: see once.go) whose last attempt was written before it failed:
+	// the API may have acted on it.
 	MayHaveReached bool
 	// HeadersReceived is set when an answer began (its status line came)
 	// and its body could not be read: something does answer there.

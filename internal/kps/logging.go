@@ -83,7 +83,9 @@ func logRequestHeaders(ctx context.Context, req *http.Request) {
 }
 
 // maxLoggedBody is as much of a body as a log line shows: a task is a few
-// hundred bytes, and an error page needs no more to be recognised.
+// hundred bytes, a key pair little more than its public key, and an error
+// page needs no more to be recognised. A longer body (a list's page) is cut,
+// and its size logged.
 const maxLoggedBody = 4 << 10
 
 // logBody logs the final answer's body at TRACE. Secrets are masked before

@@ -7,13 +7,16 @@ import (
 	"sync/atomic"
 )
 
-// A request that changes something (a POST that starts a task, a DELETE of
-// a record) must not be sent twice blindly: a timeout, a reset after the
-// request was written, or a 5xx may mean the API acted on it. Such a request
-// is sent "once only": the retry policy retries it only where it surely did
-// not reach the API (a 429, which the gateway answers for KPS, or a failure
-// before the request was written), and the error says when it may have. What
-// to do then is the caller's business: the client knows nothing of tasks.
+// A request that changes something and is not safe to repeat (a POST that
+// starts a task or creates a key pair) must not be sent twice blindly: a
+// timeout, a reset after the request was written, or a 5xx may mean the API
+// acted on it. Such a request is sent "once only": the retry policy retries
+// it only where it surely did not reach the API (a 429, which the gateway
+// answers for KPS, or a failure before the request was written), and the
+// error says when it may have. What to do then (look for the task or the key
+// pair it may have made) is the caller's business. A request that is safe to
+// send again (a PUT, a DELETE, an export) is marked repeatable and retried
+// like a read.
 
 // sendState follows whether the current attempt of a once-only request was
 // written to the connection.
@@ -34,7 +37,7 @@ func onceOnlyFrom(ctx context.Context) *sendState {
 
 // mayHaveReached reports whether the last attempt was written whole, so
 // that the API may have acted on it whatever happened next. A nil state is
-// a GET, which may always be sent again.
+// a request that may always be sent again: a GET, or one marked repeatable.
 func (s *sendState) mayHaveReached() bool { return s != nil && s.written.Load() }
 
 // writeTracingTransport records, for a once-only request, whether each

@@ -11,9 +11,10 @@ import (
 )
 
 // The calls that start key-pair tasks, and the clean-up of failed-task
-// records. Each is sent once only (see once.go): when one fails in a way
+// records. A start is sent once only (see once.go): when one fails in a way
 // that may have reached the API, MayHaveActed says so, and deciding what to
 // do about it (look for the task before sending again) is the caller's job.
+// A delete of records is safe to send again, and is retried like a read.
 
 // ServerAuth is how KPS logs in to a server now: Type "password" (Key is the
 // password) or "keypair" (Key is the private key of the key pair bound now).

@@ -1,6 +1,9 @@
 // Command bench measures the provider end to end against the local KPS
-// stand-in and prints a table: plan time and provider memory for many reads,
-// next to Terraform's own floor, and waits and reads under a rate-limited API.
+// stand-in and prints tables: plan time and provider memory for many reads,
+// next to Terraform's own floor; key pairs listed, created and queried;
+// waits, reads and associations under a rate-limited API, and waits sharing
+// one poller; and a fleet of servers rotated by the action and by resources,
+// next to what the API's limit allows.
 // Run it from the repository root with make bench, or:
 //
 //	go run ./internal/dev/bench -latency 25ms -sizes 100,300,1000

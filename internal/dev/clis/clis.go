@@ -1,8 +1,9 @@
 // Package clis builds the Terraform and OpenTofu CLIs the provider is tested
 // against from their Go modules, served by the Go module proxy like any
 // other module, into a cache outside the repository, and reuses what it built
-// before. make compat and make release-check use it; no release binary is
-// downloaded, since the machines that run them reach no other host.
+// before. make compat and make release-check use it, and make docs and make
+// bench through cmd/cli-dir; no release binary is downloaded, since the
+// machines that run them reach no other host.
 package clis
 
 import (

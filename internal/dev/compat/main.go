@@ -3,12 +3,13 @@
 // claimed (1.5.7), the Terraform on PATH, the newest Terraform (1.14.3, the
 // first with actions), and the oldest and newest OpenTofu
 // that build here, each built from the Go module proxy into a cache outside
-// the repository (see internal/clis). Any failure fails it, and so does any
+// the repository (see internal/dev/clis). Any failure fails it, and so does any
 // skip but one: a test of a feature the CLI is too old for (write-only
 // arguments need Terraform 1.11), skipped by tfversion.SkipBelow, is
 // expected and reported in a column of its own.
 //
-// Run it from the repository root with make compat, or go run ./internal/compat.
+// Run it from the repository root with make compat, or go run
+// ./internal/dev/compat.
 package main
 
 import (

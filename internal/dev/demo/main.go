@@ -2,12 +2,16 @@
 // builds the provider, serves a KPS stand-in on loopback with one task moving
 // READY -> RUNNING -> SUCCESS, and runs Terraform on examples/demo, which reads
 // the task, waits for it, gates a terraform_data resource on the wait, and
-// rotates the server's key pair once it is idle, with a write-only key.
+// rotates the server's key pair, once it is idle, to one KPS generates and
+// hosts, with a write-only key; a CLI that runs actions also rotates a second
+// server with kps_associate_keypair. Then, on a CLI with write-only
+// arguments, it runs examples/rotation twice, each time as a saved plan and
+// its apply, to show that no private key reaches the saved plan or the state.
 //
-// Run it from the repository root: go run ./internal/demo (or make demo). With
-// -access-key, the provider signs its requests with a temporary access key
-// instead of sending a token, and finds the project from the region through
-// the stand-in's IAM (make demo DEMO_ARGS=-access-key).
+// Run it from the repository root: go run ./internal/dev/demo (or make demo).
+// With -access-key, the provider signs its requests with a temporary access
+// key instead of sending a token, and finds the project from the region
+// through the stand-in's IAM (make demo DEMO_ARGS=-access-key).
 package main
 
 import (

@@ -1,9 +1,15 @@
-// Package kpsfake is a stand-in for the KPS task API. It answers
-// GET /v3/{project_id}/tasks/{task_id} from a scripted timeline per task, checks
-// the token or the access-key signature and the project the way the real
-// gateway does, serves IAM's project look-up, and injects the failures the
-// provider must survive. Unit tests, acceptance tests and the demo
-// all run against it, so none of them needs a cloud account.
+// Package kpsfake is a stand-in for the KPS API. It answers
+// GET /v3/{project_id}/tasks/{task_id} and the task lists from a scripted
+// timeline per task, starts key-pair tasks on the servers it is given
+// (associate, disassociate) and deletes failed-task records, and holds key
+// pairs (create, read, list, update, delete, and the private key's import,
+// export and clear). It checks the token or the access-key signature and the
+// project the way the real gateway does (and, when told to, limits the rate
+// as it does), serves IAM's project look-up, answers with KPS's published
+// error codes, and injects the failures the provider must survive. Unit
+// tests, acceptance tests, the demo, the benchmarks and the release check
+// all run against it, so none of them needs a cloud account; kps-fake serves
+// it for trying the provider by hand.
 package kpsfake
 
 import (
@@ -45,8 +51,8 @@ type Task struct {
 	NoTaskTime bool
 }
 
-// Server is an http.Handler serving the task API. The zero value is not usable:
-// call New.
+// Server is an http.Handler serving the KPS API and IAM's project look-up.
+// The zero value is not usable: call New.
 type Server struct {
 	token string
 	now   func() time.Time

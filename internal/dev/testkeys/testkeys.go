@@ -1,5 +1,6 @@
-// Package testkeys holds key pair fixtures for tests across the repository.
-// It is test fixtures only and is never part of the provider binary.
+// Package testkeys holds key pair fixtures for tests across the repository
+// and for the benchmarks. It is test fixtures only and is never part of the
+// provider binary.
 //
 // The keys are deterministic: each is built at package initialisation from a
 // fixed ed25519 seed, because tests compare key text (in plans, state, fake

@@ -1,8 +1,11 @@
 // Package tfrun runs the Terraform CLI (or OpenTofu) against a freshly built
 // provider, with no registry and no network: it builds the provider into a
 // folder, writes a CLI configuration whose dev_overrides point at it, and runs
-// the CLI with that configuration. The demo, the benchmarks and the Ctrl-C
-// test use it; the acceptance tests use Isolate.
+// the CLI with that configuration. The demo, the benchmarks and the
+// acceptance tests the test harness cannot express (Ctrl-C, an action
+// invoked, terraform query, a saved plan, the CLI's output and log) use it;
+// every acceptance test runs under Isolate, and make compat and make
+// release-check ask it about the CLIs they run (Version, RegistryOf).
 package tfrun
 
 import (

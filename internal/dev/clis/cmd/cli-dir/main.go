@@ -1,10 +1,11 @@
 // Command cli-dir prints the folder of a pinned CLI, building it from the
-// Go module proxy first unless internal/clis has it cached, so that a tool
-// which finds terraform on PATH can be given that one:
+// Go module proxy first unless internal/dev/clis has it cached, so that a
+// tool which finds terraform on PATH can be given that one:
 //
 //	PATH="$(go run ./internal/dev/clis/cmd/cli-dir terraform-1.14.3):$PATH" tfplugindocs generate
 //
-// make docs uses it: documenting actions needs Terraform 1.14 or newer.
+// make docs and make bench use it: documenting actions, and invoking the
+// fleet action, need Terraform 1.14 or newer.
 package main
 
 import (
