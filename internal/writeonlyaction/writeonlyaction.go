@@ -11,6 +11,13 @@
 // only for the attributes an action's schema declares write-only; every
 // other diagnostic passes. Remove this package once the framework stops
 // raising it (TestFrameworkStillRefusesWriteOnlyActionValues says when).
+//
+// Upstream: no issue found. A search of hashicorp/terraform-plugin-framework's
+// issues on 2026-12-04 found none reporting this refusal. The pull request
+// that gave action schemas WriteOnly
+// (https://github.com/hashicorp/terraform-plugin-framework/pull/1233) left
+// ValidateActionConfig's check as it was, and it was unchanged on the main
+// branch in May 2026.
 package writeonlyaction
 
 import (
@@ -19,31 +26,26 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/kpsops/terraform-provider-kps/internal/protowrap"
 )
 
 // Summary is the summary of the framework's diagnostic that is dropped.
 const Summary = "WriteOnly Attribute Not Allowed"
 
 // Wrap returns server with the work-around, when server serves actions;
-// otherwise server itself. List resources, on an optional interface of
-// their own, pass through.
+// otherwise server itself. Every other RPC, list resources' included, passes
+// through.
 func Wrap(server tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 	actions, ok := server.(tfprotov6.ActionServer)
 	if !ok {
 		return server
 	}
-	w := &wrapped{ProviderServer: server, ActionServer: actions}
-	if lists, ok := server.(tfprotov6.ListResourceServer); ok {
-		return withLists{w, lists}
-	}
-	return w
+	return protowrap.Wrap(&wrapped{ProviderServer: server, ActionServer: actions}, server)
 }
 
-type withLists struct {
-	*wrapped
-	tfprotov6.ListResourceServer
-}
-
+// wrapped embeds the whole ActionServer, not just the method it overrides, so
+// that protowrap.Wrap takes the action RPCs from it rather than from server.
 type wrapped struct {
 	tfprotov6.ProviderServer
 	tfprotov6.ActionServer
