@@ -3,12 +3,11 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
 var (
@@ -25,18 +24,13 @@ type keypairDataSource struct {
 }
 
 type keypairDataModel struct {
-	Name             types.String `tfsdk:"name"`
-	ProjectID        types.String `tfsdk:"project_id"`
-	ID               types.String `tfsdk:"id"`
-	Type             types.String `tfsdk:"type"`
-	Scope            types.String `tfsdk:"scope"`
-	UserID           types.String `tfsdk:"user_id"`
-	Description      types.String `tfsdk:"description"`
-	PublicKey        types.String `tfsdk:"public_key"`
-	Fingerprint      types.String `tfsdk:"fingerprint"`
-	PrivateKeyHosted types.Bool   `tfsdk:"private_key_hosted"`
-	Frozen           types.Bool   `tfsdk:"frozen"`
-	CreatedAt        types.String `tfsdk:"created_at"`
+	Name      types.String `tfsdk:"name"`
+	ProjectID types.String `tfsdk:"project_id"`
+	ID        types.String `tfsdk:"id"`
+	keypairFacts
+	UserID      types.String      `tfsdk:"user_id"`
+	Description types.String      `tfsdk:"description"`
+	CreatedAt   timetypes.RFC3339 `tfsdk:"created_at"`
 }
 
 func (d *keypairDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -64,7 +58,8 @@ func (d *keypairDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"fingerprint":        computed(descFingerprint),
 			"private_key_hosted": schema.BoolAttribute{Computed: true, MarkdownDescription: descHosted},
 			"frozen":             schema.BoolAttribute{Computed: true, MarkdownDescription: descFrozen},
-			"created_at":         computed("When KPS created the key pair, in RFC 3339 UTC; null when KPS does not say."),
+			"created_at": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{},
+				MarkdownDescription: "When KPS created the key pair, in RFC 3339 UTC; null when KPS does not say."},
 		},
 	}
 }
@@ -83,12 +78,7 @@ func (d *keypairDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	m.ProjectID, m.ID = types.StringValue(project), m.Name
-	m.setFrom(kp)
+	m.keypairFacts = keypairFactsOf(kp)
+	m.UserID, m.Description, m.CreatedAt = types.StringValue(kp.UserID), types.StringValue(kp.Description), createdAt(kp)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-func (m *keypairDataModel) setFrom(kp kps.Keypair) {
-	m.Type, m.Scope, m.UserID = types.StringValue(kp.Type), types.StringValue(scopeFromWire(kp.Scope)), types.StringValue(kp.UserID)
-	m.Description, m.PublicKey, m.Fingerprint = types.StringValue(kp.Description), types.StringValue(kp.PublicKey), types.StringValue(kp.Fingerprint)
-	m.PrivateKeyHosted, m.Frozen, m.CreatedAt = types.BoolValue(kp.PrivateKeyHosted), types.BoolValue(kp.FrozenState != 0), createdAt(kp)
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -30,19 +29,19 @@ type keypairsDataSource struct {
 }
 
 type keypairsDataModel struct {
-	ProjectID   types.String `tfsdk:"project_id"`
-	Name        types.String `tfsdk:"name"`
-	Fingerprint types.String `tfsdk:"fingerprint"`
-	PublicKey   types.String `tfsdk:"public_key"`
-	ID          types.String `tfsdk:"id"`
-	Keypairs    types.List   `tfsdk:"keypairs"`
+	ProjectID   types.String         `tfsdk:"project_id"`
+	Name        types.String         `tfsdk:"name"`
+	Fingerprint types.String         `tfsdk:"fingerprint"`
+	PublicKey   types.String         `tfsdk:"public_key"`
+	ID          types.String         `tfsdk:"id"`
+	Keypairs    []listedKeypairModel `tfsdk:"keypairs"`
 }
 
-// listedKeypairType is one element of keypairs.
-var listedKeypairType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"name": types.StringType, "type": types.StringType, "scope": types.StringType, "public_key": types.StringType,
-	"fingerprint": types.StringType, "private_key_hosted": types.BoolType, "frozen": types.BoolType,
-}}
+// listedKeypairModel is one key pair of keypairs.
+type listedKeypairModel struct {
+	Name types.String `tfsdk:"name"`
+	keypairFacts
+}
 
 func (d *keypairsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_keypairs"
@@ -119,22 +118,13 @@ func (d *keypairsDataSource) Read(ctx context.Context, req datasource.ReadReques
 		resp.Diagnostics.AddError("Cannot list the KPS key pairs of project "+project, err.Error())
 		return
 	}
-	items := []attr.Value{}
+	m.Keypairs = []listedKeypairModel{} // an empty list, not null, when none is kept
 	for _, kp := range all {
-		if !m.keeps(kp) {
-			continue
+		if m.keeps(kp) {
+			m.Keypairs = append(m.Keypairs, listedKeypairModel{Name: types.StringValue(kp.Name), keypairFacts: keypairFactsOf(kp)})
 		}
-		item, itemDiags := types.ObjectValue(listedKeypairType.AttrTypes, map[string]attr.Value{
-			"name": types.StringValue(kp.Name), "type": types.StringValue(kp.Type), "scope": types.StringValue(scopeFromWire(kp.Scope)),
-			"public_key": types.StringValue(kp.PublicKey), "fingerprint": types.StringValue(kp.Fingerprint),
-			"private_key_hosted": types.BoolValue(kp.PrivateKeyHosted), "frozen": types.BoolValue(kp.FrozenState != 0),
-		})
-		resp.Diagnostics.Append(itemDiags...)
-		items = append(items, item)
 	}
-	list, listDiags := types.ListValue(listedKeypairType, items)
-	resp.Diagnostics.Append(listDiags...)
-	m.ProjectID, m.ID, m.Keypairs = types.StringValue(project), types.StringValue(project), list
+	m.ProjectID, m.ID = types.StringValue(project), types.StringValue(project)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

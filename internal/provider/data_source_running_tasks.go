@@ -63,7 +63,7 @@ type listedTaskModel struct {
 func newListedTaskModel(t kps.ListedTask) listedTaskModel {
 	started := timetypes.NewRFC3339Null()
 	if !t.StartedAt.IsZero() {
-		started = timetypes.NewRFC3339TimeValue(t.StartedAt.UTC())
+		started = timeValue(t.StartedAt)
 	}
 	return listedTaskModel{
 		TaskID: types.StringValue(t.ID), Operation: types.StringValue(t.Operation),

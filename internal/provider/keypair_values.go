@@ -1,15 +1,14 @@
 package provider
 
 import (
-	"time"
-
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
 
 // What the key-pair types (the resource and both data sources) share: how
-// KPS's values read in Terraform.
+// KPS's values read in Terraform, and the words that describe them.
 
 // scopeFromWire is a scope as users write it: KPS's "domain" is "account".
 func scopeFromWire(s string) string {
@@ -35,12 +34,34 @@ func nullIfEmpty(s string) types.String {
 	return types.StringValue(s)
 }
 
-// createdAt is KPS's create time in RFC 3339 UTC, null when it sent none.
-func createdAt(kp kps.Keypair) types.String {
+// createdAt is KPS's create time, null when it sent none.
+func createdAt(kp kps.Keypair) timetypes.RFC3339 {
 	if kp.CreatedAt.IsZero() {
-		return types.StringNull()
+		return timetypes.NewRFC3339Null()
 	}
-	return types.StringValue(kp.CreatedAt.UTC().Format(time.RFC3339))
+	return timeValue(kp.CreatedAt)
+}
+
+// keypairFacts are what KPS says of a key pair that every key-pair type
+// shows: the kps_keypair resource and data source, and each of
+// kps_keypairs' key pairs.
+type keypairFacts struct {
+	Type             types.String `tfsdk:"type"`
+	Scope            types.String `tfsdk:"scope"`
+	PublicKey        types.String `tfsdk:"public_key"`
+	Fingerprint      types.String `tfsdk:"fingerprint"`
+	PrivateKeyHosted types.Bool   `tfsdk:"private_key_hosted"`
+	Frozen           types.Bool   `tfsdk:"frozen"`
+}
+
+// keypairFactsOf is the one mapping of KPS's key pair to Terraform values;
+// kps_keypair's refresh takes from it what KPS did say (refreshKeypair).
+func keypairFactsOf(kp kps.Keypair) keypairFacts {
+	return keypairFacts{
+		Type: types.StringValue(kp.Type), Scope: types.StringValue(scopeFromWire(kp.Scope)),
+		PublicKey: types.StringValue(kp.PublicKey), Fingerprint: types.StringValue(kp.Fingerprint),
+		PrivateKeyHosted: types.BoolValue(kp.PrivateKeyHosted), Frozen: types.BoolValue(kp.FrozenState != 0),
+	}
 }
 
 const (

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -45,22 +46,22 @@ type keypairResource struct {
 }
 
 type keypairModel struct {
-	Name                types.String `tfsdk:"name"`
-	Type                types.String `tfsdk:"type"`
-	Scope               types.String `tfsdk:"scope"`
-	UserID              types.String `tfsdk:"user_id"`
-	Description         types.String `tfsdk:"description"`
-	PublicKey           types.String `tfsdk:"public_key"`
-	PrivateKeyHosting   types.Object `tfsdk:"private_key_hosting"`
-	PrivateKeyWO        types.String `tfsdk:"private_key_wo"`
-	PrivateKeyWOVersion types.Int64  `tfsdk:"private_key_wo_version"`
-	ID                  types.String `tfsdk:"id"`
-	Fingerprint         types.String `tfsdk:"fingerprint"`
-	PrivateKeyHosted    types.Bool   `tfsdk:"private_key_hosted"`
-	Frozen              types.Bool   `tfsdk:"frozen"`
-	CreatedAt           types.String `tfsdk:"created_at"`
-	ProjectID           types.String `tfsdk:"project_id"`
-	DeletionProtection  types.Bool   `tfsdk:"deletion_protection"`
+	Name                types.String      `tfsdk:"name"`
+	Type                types.String      `tfsdk:"type"`
+	Scope               types.String      `tfsdk:"scope"`
+	UserID              types.String      `tfsdk:"user_id"`
+	Description         types.String      `tfsdk:"description"`
+	PublicKey           types.String      `tfsdk:"public_key"`
+	PrivateKeyHosting   types.Object      `tfsdk:"private_key_hosting"`
+	PrivateKeyWO        types.String      `tfsdk:"private_key_wo"`
+	PrivateKeyWOVersion types.Int64       `tfsdk:"private_key_wo_version"`
+	ID                  types.String      `tfsdk:"id"`
+	Fingerprint         types.String      `tfsdk:"fingerprint"`
+	PrivateKeyHosted    types.Bool        `tfsdk:"private_key_hosted"`
+	Frozen              types.Bool        `tfsdk:"frozen"`
+	CreatedAt           timetypes.RFC3339 `tfsdk:"created_at"`
+	ProjectID           types.String      `tfsdk:"project_id"`
+	DeletionProtection  types.Bool        `tfsdk:"deletion_protection"`
 }
 
 // hostingModel is private_key_hosting.
@@ -163,7 +164,8 @@ func (r *keypairResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Computed: true, MarkdownDescription: descFrozen,
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
-			"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When KPS created the key pair, in RFC 3339 UTC.", PlanModifiers: keep},
+			"created_at": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{},
+				MarkdownDescription: "When KPS created the key pair, in RFC 3339 UTC.", PlanModifiers: keep},
 			"project_id": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The IAM project of the key pair. Defaults to the provider's `project_id`. " + descIDRule +
@@ -265,26 +267,26 @@ func (r *keypairResource) inputs(ctx context.Context, config tfsdk.Config, proje
 // others, from kp. public_key keeps the text in m when KPS's is the same
 // key in another text.
 func refreshKeypair(m *keypairModel, kp kps.Keypair) {
+	facts := keypairFactsOf(kp)
 	if kp.Type != "" {
-		m.Type = types.StringValue(kp.Type)
+		m.Type = facts.Type
 	}
 	if kp.Scope != "" {
-		m.Scope = types.StringValue(scopeFromWire(kp.Scope))
+		m.Scope = facts.Scope
 	}
 	if kp.UserID != "" {
 		m.UserID = types.StringValue(kp.UserID)
 	}
 	if kp.PublicKey != "" && (m.PublicKey.IsNull() || m.PublicKey.IsUnknown() || !keymaterial.SameKey(kp.PublicKey, m.PublicKey.ValueString())) {
-		m.PublicKey = types.StringValue(kp.PublicKey)
+		m.PublicKey = facts.PublicKey
 	}
 	if kp.Description != "" || !m.Description.IsNull() {
 		m.Description = types.StringValue(kp.Description)
 	}
 	if kp.Fingerprint != "" {
-		m.Fingerprint = types.StringValue(kp.Fingerprint)
+		m.Fingerprint = facts.Fingerprint
 	}
-	m.PrivateKeyHosted = types.BoolValue(kp.PrivateKeyHosted)
-	m.Frozen = types.BoolValue(kp.FrozenState != 0)
+	m.PrivateKeyHosted, m.Frozen = facts.PrivateKeyHosted, facts.Frozen
 	if !kp.CreatedAt.IsZero() || m.CreatedAt.IsUnknown() {
 		m.CreatedAt = createdAt(kp)
 	}
@@ -293,10 +295,13 @@ func refreshKeypair(m *keypairModel, kp kps.Keypair) {
 // settleUnknown gives every computed attribute still unknown after a create
 // a value: null, where KPS said nothing of it.
 func settleUnknown(m *keypairModel) {
-	for _, s := range []*types.String{&m.UserID, &m.PublicKey, &m.Fingerprint, &m.CreatedAt} {
+	for _, s := range []*types.String{&m.UserID, &m.PublicKey, &m.Fingerprint} {
 		if s.IsUnknown() {
 			*s = types.StringNull()
 		}
+	}
+	if m.CreatedAt.IsUnknown() {
+		m.CreatedAt = timetypes.NewRFC3339Null()
 	}
 	for _, b := range []*types.Bool{&m.PrivateKeyHosted, &m.Frozen} {
 		if b.IsUnknown() {
@@ -554,7 +559,7 @@ func replacedElsewhere(m keypairModel, kp kps.Keypair) bool {
 func madeWhen(kp kps.Keypair) string {
 	when := "at a time KPS does not say"
 	if !kp.CreatedAt.IsZero() {
-		when = "at " + kp.CreatedAt.UTC().Format(time.RFC3339)
+		when = "at " + timeValue(kp.CreatedAt).ValueString()
 	}
 	if kp.UserID != "" {
 		when += " by user " + kp.UserID

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -127,7 +128,7 @@ func (r *keypairResource) moveFromHuawei(ctx context.Context, req resource.MoveS
 		Description: nullIfEmpty(src.Description),
 		PublicKey:   nullIfEmpty(src.PublicKey), Fingerprint: nullIfEmpty(src.Fingerprint),
 		PrivateKeyHosting: types.ObjectNull(hostingAttrTypes), PrivateKeyWO: types.StringNull(),
-		PrivateKeyWOVersion: types.Int64Null(), Frozen: types.BoolNull(), CreatedAt: types.StringNull(),
+		PrivateKeyWOVersion: types.Int64Null(), Frozen: types.BoolNull(), CreatedAt: timetypes.NewRFC3339Null(),
 		ProjectID: types.StringNull(), PrivateKeyHosted: types.BoolNull(),
 		// Its default, set by the refresh that follows the move.
 		DeletionProtection: types.BoolNull(),

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -41,8 +42,8 @@ type keypairTaskWaitModel struct {
 	TaskID    types.String `tfsdk:"task_id"`
 	ProjectID types.String `tfsdk:"project_id"`
 	waitTuningModel
-	ID          types.String `tfsdk:"id"`
-	CompletedAt types.String `tfsdk:"completed_at"`
+	ID          types.String      `tfsdk:"id"`
+	CompletedAt timetypes.RFC3339 `tfsdk:"completed_at"`
 	taskStatusModel
 }
 
@@ -103,7 +104,7 @@ func (r *keypairTaskWaitResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed: true, MarkdownDescription: descSucceeded,
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
-			"completed_at": computedResult("When the ending status was first seen, in RFC 3339. For an imported " +
+			"completed_at": computedTime("When the ending status was first seen, in RFC 3339. For an imported " +
 				"task that had ended, the time of the import; null for one imported before it ended."),
 		},
 		Blocks: map[string]schema.Block{
@@ -160,7 +161,7 @@ func (r *keypairTaskWaitResource) Create(ctx context.Context, req resource.Creat
 
 	plan.ProjectID = types.StringValue(project)
 	plan.ID = types.StringValue(taskID)
-	plan.CompletedAt = types.StringValue(res.CompletedAt.UTC().Format(time.RFC3339))
+	plan.CompletedAt = timeValue(res.CompletedAt)
 	plan.taskStatusModel = newTaskStatusModel(task)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -218,7 +219,7 @@ func (r *keypairTaskWaitResource) ImportState(ctx context.Context, req resource.
 			Timeouts:      timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType})},
 		},
 		ID:              types.StringValue(taskID),
-		CompletedAt:     types.StringNull(),
+		CompletedAt:     timetypes.NewRFC3339Null(),
 		taskStatusModel: newTaskStatusModel(task),
 	}
 	switch {
@@ -228,12 +229,12 @@ func (r *keypairTaskWaitResource) ImportState(ctx context.Context, req resource.
 				"the import does not wait for it.")
 	case task.Status.Failed():
 		// The API does not say when a task ended: the import is the first time we saw it ended.
-		m.CompletedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+		m.CompletedAt = timeValue(time.Now())
 		resp.Diagnostics.AddWarning("Imported KPS task "+taskID+" has failed",
 			"Its status is "+task.Status.Raw+" on server "+task.ServerID+". It was imported as it stands, "+
 				"with succeeded = false.")
 	default:
-		m.CompletedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+		m.CompletedAt = timeValue(time.Now())
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -38,10 +39,10 @@ type serverTasksWaitModel struct {
 	ServerID  types.String `tfsdk:"server_id"`
 	ProjectID types.String `tfsdk:"project_id"`
 	waitTuningModel
-	ID          types.String `tfsdk:"id"`
-	Tasks       types.List   `tfsdk:"tasks"`
-	Succeeded   types.Bool   `tfsdk:"succeeded"`
-	CompletedAt types.String `tfsdk:"completed_at"`
+	ID          types.String      `tfsdk:"id"`
+	Tasks       types.List        `tfsdk:"tasks"`
+	Succeeded   types.Bool        `tfsdk:"succeeded"`
+	CompletedAt timetypes.RFC3339 `tfsdk:"completed_at"`
 }
 
 // serverTaskType is one element of tasks.
@@ -118,7 +119,7 @@ func (r *serverTasksWaitResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed: true, MarkdownDescription: "Whether no task in `tasks` failed.",
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
-			"completed_at": computedResult("When the server was first seen with no running task, in RFC 3339."),
+			"completed_at": computedTime("When the server was first seen with no running task, in RFC 3339."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": waitTimeoutsBlock(ctx, "the server to have no running task"),
@@ -205,7 +206,7 @@ func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.Creat
 	plan.Tasks, diags = types.ListValue(serverTaskType, elems)
 	resp.Diagnostics.Append(diags...)
 	plan.Succeeded = types.BoolValue(failed == 0)
-	plan.CompletedAt = types.StringValue(out.CompletedAt.UTC().Format(time.RFC3339))
+	plan.CompletedAt = timeValue(out.CompletedAt)
 	if resp.Diagnostics.HasError() {
 		return
 	}

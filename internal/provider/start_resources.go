@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -61,17 +62,17 @@ func portAttribute(change string) schema.Int64Attribute {
 
 // startResultModel is what a resource that starts a task keeps of it.
 type startResultModel struct {
-	ID          types.String `tfsdk:"id"`
-	TaskID      types.String `tfsdk:"task_id"`
-	TaskStatus  types.String `tfsdk:"task_status"`
-	CompletedAt types.String `tfsdk:"completed_at"`
+	ID          types.String      `tfsdk:"id"`
+	TaskID      types.String      `tfsdk:"task_id"`
+	TaskStatus  types.String      `tfsdk:"task_status"`
+	CompletedAt timetypes.RFC3339 `tfsdk:"completed_at"`
 }
 
 func (m *startResultModel) succeeded(project, server string, out keypairops.Outcome) {
 	m.ID = types.StringValue(project + "/" + server)
 	m.TaskID = types.StringValue(out.TaskID)
 	m.TaskStatus = types.StringValue(out.Status.Raw)
-	m.CompletedAt = types.StringValue(out.CompletedAt.UTC().Format(time.RFC3339))
+	m.CompletedAt = timeValue(out.CompletedAt)
 }
 
 // interrupted records a task that was started but whose end was not seen:
@@ -80,7 +81,7 @@ func (m *startResultModel) interrupted(project, server string, e *keypairops.Sta
 	m.ID = types.StringValue(project + "/" + server)
 	m.TaskID = types.StringValue(e.TaskID)
 	m.TaskStatus = types.StringValue(e.LastStatus)
-	m.CompletedAt = types.StringNull()
+	m.CompletedAt = timetypes.NewRFC3339Null()
 }
 
 // startResultAttributes are the results of a resource that starts a task;
@@ -90,7 +91,7 @@ func startResultAttributes(exampleStatus string) map[string]schema.Attribute {
 		"id":          computedResult("`{project_id}/{server_id}`."),
 		"task_id":     computedResult("The ID of the last task this resource started."),
 		"task_status": computedResult("The status that task ended in, e.g. `" + exampleStatus + "`."),
-		"completed_at": computedResult("When the end of that task was first seen, in RFC 3339; null while a task " +
+		"completed_at": computedTime("When the end of that task was first seen, in RFC 3339; null while a task " +
 			"an interrupted apply started has not been seen to end."),
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -105,3 +106,13 @@ func computedResult(desc string) schema.StringAttribute {
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
 }
+
+// computedTime is computedResult for a time, in RFC 3339.
+func computedTime(desc string) schema.StringAttribute {
+	a := computedResult(desc)
+	a.CustomType = timetypes.RFC3339Type{}
+	return a
+}
+
+// timeValue is t in RFC 3339 UTC, as every time attribute holds it.
+func timeValue(t time.Time) timetypes.RFC3339 { return timetypes.NewRFC3339TimeValue(t.UTC()) }
