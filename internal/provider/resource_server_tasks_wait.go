@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
@@ -45,10 +45,13 @@ type serverTasksWaitModel struct {
 	CompletedAt timetypes.RFC3339 `tfsdk:"completed_at"`
 }
 
-// serverTaskType is one element of tasks.
-var serverTaskType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"task_id": types.StringType, "task_status": types.StringType, "operation": types.StringType,
-}}
+// serverTaskModel is one element of tasks. The model keeps tasks as a
+// types.List: it is unknown in the plan, which a slice cannot hold.
+type serverTaskModel struct {
+	TaskID     types.String `tfsdk:"task_id"`
+	TaskStatus types.String `tfsdk:"task_status"`
+	Operation  types.String `tfsdk:"operation"`
+}
 
 func (r *serverTasksWaitResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_server_tasks_wait"
@@ -184,7 +187,7 @@ func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.Creat
 		tasks = ended
 	}
 	var failed int
-	elems := make([]attr.Value, 0, len(tasks))
+	ended := make([]serverTaskModel, 0, len(tasks))
 	for _, t := range tasks {
 		if t.Purged {
 			resp.Diagnostics.AddWarning("KPS task "+t.ID+" ended unseen",
@@ -194,23 +197,22 @@ func (r *serverTasksWaitResource) Create(ctx context.Context, req resource.Creat
 		if kps.ParseStatus(t.Status).Failed() {
 			failed++
 		}
-		obj, diags := types.ObjectValue(serverTaskType.AttrTypes, map[string]attr.Value{
-			"task_id": types.StringValue(t.ID), "task_status": types.StringValue(t.Status), "operation": types.StringValue(t.Operation),
+		ended = append(ended, serverTaskModel{
+			TaskID: types.StringValue(t.ID), TaskStatus: types.StringValue(t.Status), Operation: types.StringValue(t.Operation),
 		})
-		resp.Diagnostics.Append(diags...)
-		elems = append(elems, obj)
 	}
 
 	plan.ProjectID = types.StringValue(project)
 	plan.ID = types.StringValue(project + "/" + serverID)
-	plan.Tasks, diags = types.ListValue(serverTaskType, elems)
-	resp.Diagnostics.Append(diags...)
 	plan.Succeeded = types.BoolValue(failed == 0)
 	plan.CompletedAt = timeValue(out.CompletedAt)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The list's element type is the schema's: SetAttribute converts the
+	// typed elements to it.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tasks"), ended)...)
 }
 
 // serverProgressLog reports at INFO each change in the server's running
