@@ -110,12 +110,9 @@ func (s *settledTasks) take(key, keypair string) (keypairops.Outcome, bool) {
 // anew, waiting first for the server to be idle); err is set only when ctx
 // was cancelled meanwhile (a *keypairops.StartedError).
 func (d *providerData) settle(ctx context.Context, client *kps.Client, project, server, taskID string,
-	pollInterval types.String, timeout time.Duration,
+	pollInterval, timeout time.Duration,
 ) (out keypairops.Outcome, ok bool, err error) {
-	runner, err := d.startRunner(client, project, pollInterval.ValueString(), timeout)
-	if err != nil { // the schema has checked poll_interval
-		return keypairops.Outcome{}, false, err
-	}
+	runner := d.startRunner(client, project, pollInterval, timeout)
 	ctx = tflog.SetField(ctx, "task_id", taskID)
 	tflog.Info(ctx, "Finding out how the task an interrupted apply started has ended, before starting another")
 	res, err := runner.Settle(ctx, taskID)

@@ -3,11 +3,13 @@ package provider
 import (
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -58,20 +60,20 @@ func actionAuthAttribute(desc string) schema.SingleNestedAttribute {
 
 // startTuning is an action's poll_interval and timeout.
 type startTuning struct {
-	PollInterval types.String `tfsdk:"poll_interval"`
-	Timeout      types.String `tfsdk:"timeout"`
+	PollInterval timetypes.GoDuration `tfsdk:"poll_interval"`
+	Timeout      timetypes.GoDuration `tfsdk:"timeout"`
 }
 
 func startTuningAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"poll_interval": schema.StringAttribute{
-			Optional: true,
+			Optional: true, CustomType: timetypes.GoDurationType{},
 			MarkdownDescription: "The longest pause between two reads of the task, as a duration such as `\"10s\"`; at " +
 				"least `\"1s\"`. Defaults to `\"10s\"`.",
 			Validators: []validator.String{durationAtLeast{min: minPollInterval}},
 		},
 		"timeout": schema.StringAttribute{
-			Optional:            true,
+			Optional: true, CustomType: timetypes.GoDurationType{},
 			MarkdownDescription: "How long to wait in all, for the server and then the task (with `server_ids`, for the whole fleet), as a duration. Defaults to `\"30m\"`.",
 			Validators:          []validator.String{durationAtLeast{min: time.Second}},
 		},
@@ -79,16 +81,11 @@ func startTuningAttributes() map[string]schema.Attribute {
 }
 
 // values are the tuning with defaults for what is not set.
-func (t startTuning) values() (pollInterval string, timeout time.Duration) {
-	pollInterval = defaultPollInterval.String()
-	if !t.PollInterval.IsNull() {
-		pollInterval = t.PollInterval.ValueString()
-	}
-	timeout = defaultStartTimeout
-	if d, err := time.ParseDuration(t.Timeout.ValueString()); err == nil && !t.Timeout.IsNull() {
-		timeout = d
-	}
-	return pollInterval, timeout
+func (t startTuning) values() (pollInterval, timeout time.Duration, diags diag.Diagnostics) {
+	pollInterval, diags = durationOr(t.PollInterval, defaultPollInterval)
+	timeout, d := durationOr(t.Timeout, defaultStartTimeout)
+	diags.Append(d...)
+	return pollInterval, timeout, diags
 }
 
 // projectIDActionAttribute is an action's project_id.

@@ -8,6 +8,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -103,7 +104,7 @@ func TestHeartbeatEndsWithInvoke(t *testing.T) {
 			}
 		}()
 		resp := &action.InvokeResponse{SendProgress: func(e action.InvokeProgressEvent) { events <- e }}
-		data.runStartAction(t.Context(), resp, types.StringNull(), startTuning{PollInterval: types.StringValue("1s")},
+		data.runStartAction(t.Context(), resp, types.StringNull(), startTuning{PollInterval: timetypes.NewGoDurationValue(time.Second)},
 			keypairops.Operation{Associate: &kps.AssociateRequest{ServerID: "srv", KeypairName: "kp-" + string(rune('a'+i))}})
 		close(finished)
 		if resp.Diagnostics.HasError() {

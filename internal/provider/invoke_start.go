@@ -33,16 +33,12 @@ func (d *providerData) actionRunner(ctx context.Context, resp *action.InvokeResp
 ) (runner keypairops.Runner, ok bool) {
 	client, project, diags := d.clientFor(ctx, projectOverride)
 	resp.Diagnostics.Append(diags...)
+	pollInterval, timeout, diags := tuning.values()
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return keypairops.Runner{}, false
 	}
-	pollInterval, timeout := tuning.values()
-	runner, err := d.startRunner(client, project, pollInterval, timeout)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid poll_interval", err.Error())
-		return keypairops.Runner{}, false
-	}
-	return runner, true
+	return d.startRunner(client, project, pollInterval, timeout), true
 }
 
 // runStartAction runs op as an action: every step of the sequence is

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -34,14 +35,14 @@ type keypairAssociationResource struct {
 }
 
 type keypairAssociationModel struct {
-	ServerID        types.String   `tfsdk:"server_id"`
-	KeypairName     types.String   `tfsdk:"keypair_name"`
-	ProjectID       types.String   `tfsdk:"project_id"`
-	Auth            types.Object   `tfsdk:"auth"`
-	DisablePassword types.Bool     `tfsdk:"disable_password"`
-	Port            types.Int64    `tfsdk:"port"`
-	PollInterval    types.String   `tfsdk:"poll_interval"`
-	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+	ServerID        types.String         `tfsdk:"server_id"`
+	KeypairName     types.String         `tfsdk:"keypair_name"`
+	ProjectID       types.String         `tfsdk:"project_id"`
+	Auth            types.Object         `tfsdk:"auth"`
+	DisablePassword types.Bool           `tfsdk:"disable_password"`
+	Port            types.Int64          `tfsdk:"port"`
+	PollInterval    timetypes.GoDuration `tfsdk:"poll_interval"`
+	Timeouts        timeouts.Value       `tfsdk:"timeouts"`
 	startResultModel
 }
 
@@ -218,13 +219,15 @@ func (r *keypairAssociationResource) Delete(ctx context.Context, req resource.De
 	}
 	timeout, diags := state.Timeouts.Create(ctx, defaultStartTimeout)
 	resp.Diagnostics.Append(diags...)
+	pollInterval, diags := durationOr(state.PollInterval, defaultPollInterval)
+	resp.Diagnostics.Append(diags...)
 	client, project, d := r.data.clientFor(ctx, state.ProjectID)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	server := state.ServerID.ValueString()
-	out, ok, err := r.data.settle(ctx, client, project, server, state.TaskID.ValueString(), state.PollInterval, timeout)
+	out, ok, err := r.data.settle(ctx, client, project, server, state.TaskID.ValueString(), pollInterval, timeout)
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Wait for KPS task "+state.TaskID.ValueString()+" interrupted",
@@ -245,6 +248,8 @@ func (r *keypairAssociationResource) associate(ctx context.Context, config tfsdk
 ) (string, keypairops.Outcome, error) {
 	began := time.Now()
 	client, project, auth := r.data.startInputs(ctx, config, plan.ProjectID, plan.Auth, diags)
+	pollInterval, d := durationOr(plan.PollInterval, defaultPollInterval)
+	diags.Append(d...)
 	if diags.HasError() {
 		return project, keypairops.Outcome{}, nil
 	}
@@ -253,7 +258,7 @@ func (r *keypairAssociationResource) associate(ctx context.Context, config tfsdk
 		return project, out, nil
 	}
 	if prior != nil && prior.KeypairName == keypair {
-		out, ok, err := r.data.settle(ctx, client, project, server, prior.TaskID, plan.PollInterval, timeout)
+		out, ok, err := r.data.settle(ctx, client, project, server, prior.TaskID, pollInterval, timeout)
 		if ok || err != nil {
 			return project, out, err
 		}
@@ -262,6 +267,6 @@ func (r *keypairAssociationResource) associate(ctx context.Context, config tfsdk
 		ServerID: server, KeypairName: keypair, Auth: auth,
 		DisablePassword: plan.DisablePassword.ValueBoolPointer(), Port: plan.Port.ValueInt64Pointer(),
 	}}
-	out, err := r.data.runStart(ctx, client, project, op, plan.PollInterval, max(timeout-time.Since(began), 0), diags)
+	out, err := r.data.runStart(ctx, client, project, op, pollInterval, max(timeout-time.Since(began), 0), diags)
 	return project, out, err
 }

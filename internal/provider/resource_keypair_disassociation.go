@@ -5,6 +5,7 @@ import (
 	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
@@ -28,11 +29,11 @@ type keypairDisassociationResource struct {
 }
 
 type keypairDisassociationModel struct {
-	ServerID     types.String   `tfsdk:"server_id"`
-	ProjectID    types.String   `tfsdk:"project_id"`
-	Auth         types.Object   `tfsdk:"auth"`
-	PollInterval types.String   `tfsdk:"poll_interval"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+	ServerID     types.String         `tfsdk:"server_id"`
+	ProjectID    types.String         `tfsdk:"project_id"`
+	Auth         types.Object         `tfsdk:"auth"`
+	PollInterval timetypes.GoDuration `tfsdk:"poll_interval"`
+	Timeouts     timeouts.Value       `tfsdk:"timeouts"`
 	startResultModel
 }
 
@@ -79,13 +80,15 @@ func (r *keypairDisassociationResource) Create(ctx context.Context, req resource
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultStartTimeout)
 	resp.Diagnostics.Append(diags...)
+	pollInterval, diags := durationOr(plan.PollInterval, defaultPollInterval)
+	resp.Diagnostics.Append(diags...)
 	client, project, auth := r.data.startInputs(ctx, req.Config, plan.ProjectID, plan.Auth, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	server := plan.ServerID.ValueString()
 	op := keypairops.Operation{Disassociate: &kps.DisassociateRequest{ServerID: server, Auth: auth}}
-	out, err := r.data.runStart(ctx, client, project, op, plan.PollInterval, timeout, &resp.Diagnostics)
+	out, err := r.data.runStart(ctx, client, project, op, pollInterval, timeout, &resp.Diagnostics)
 	plan.ProjectID = types.StringValue(project)
 	finishCreate(ctx, resp, &plan, &plan.startResultModel, project, server, out, err)
 }

@@ -32,26 +32,19 @@ func (d *providerData) startInputs(ctx context.Context, config tfsdk.Config, pro
 
 // startRunner sets up the start-and-wait sequence in project, waiting up
 // to timeout in all; the caller says how progress is reported.
-func (d *providerData) startRunner(client *kps.Client, project string, pollInterval string, timeout time.Duration) (keypairops.Runner, error) {
-	interval, err := time.ParseDuration(pollInterval)
-	if err != nil { // the schema's validator has already checked it
-		return keypairops.Runner{}, err
-	}
+func (d *providerData) startRunner(client *kps.Client, project string, pollInterval, timeout time.Duration) keypairops.Runner {
 	return keypairops.Runner{
 		Client: client, Project: project, Locks: d.serverLocks, Poller: d.pollerFor(client, project),
-		Waiter: wait.Waiter{Clock: wait.RealClock{}, Schedule: wait.NewSchedule(interval), Timeout: timeout},
-	}, nil
+		Waiter: wait.Waiter{Clock: wait.RealClock{}, Schedule: wait.NewSchedule(pollInterval), Timeout: timeout},
+	}
 }
 
 // runStart runs op for a resource: progress is logged, and earlier failures
 // on the server are added as warnings to diags.
 func (d *providerData) runStart(ctx context.Context, client *kps.Client, project string, op keypairops.Operation,
-	pollInterval types.String, timeout time.Duration, diags *diag.Diagnostics,
+	pollInterval, timeout time.Duration, diags *diag.Diagnostics,
 ) (keypairops.Outcome, error) {
-	runner, err := d.startRunner(client, project, pollInterval.ValueString(), timeout)
-	if err != nil {
-		return keypairops.Outcome{}, err
-	}
+	runner := d.startRunner(client, project, pollInterval, timeout)
 	server := op.ServerID()
 	ctx = tflog.SetField(ctx, "server_id", server)
 	runner.Progress = keypairops.Progress{

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
@@ -24,7 +26,9 @@ func keypairNameValidator() validator.String {
 	return stringvalidator.RegexMatches(kps.KeypairNamePattern, "must be "+kps.KeypairNameRule)
 }
 
-// durationAtLeast accepts a Go duration string ("10s", "1m30s") of at least min.
+// durationAtLeast refuses a duration shorter than min. It sits on a
+// timetypes.GoDuration attribute, whose type refuses, before any validator
+// runs, a string that is not a duration ("10s", "1m30s").
 type durationAtLeast struct{ min time.Duration }
 
 var _ validator.String = durationAtLeast{}
@@ -39,9 +43,18 @@ func (v durationAtLeast) ValidateString(ctx context.Context, req validator.Strin
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d < v.min {
+	d, diags := timetypes.GoDuration{StringValue: req.ConfigValue}.ValueGoDuration()
+	if !diags.HasError() && d < v.min {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("Attribute %s %s, got %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
 	}
+}
+
+// durationOr is v's duration, or def when v is null. v's type has refused,
+// at validation, a value that is not a duration: an error here is a bug.
+func durationOr(v timetypes.GoDuration, def time.Duration) (time.Duration, diag.Diagnostics) {
+	if v.IsNull() {
+		return def, nil
+	}
+	return v.ValueGoDuration()
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -35,9 +34,10 @@ const (
 
 func pollIntervalAttribute(what string) schema.StringAttribute {
 	return schema.StringAttribute{
-		Optional: true,
-		Computed: true,
-		Default:  stringdefault.StaticString(defaultPollInterval.String()),
+		Optional:   true,
+		Computed:   true,
+		CustomType: timetypes.GoDurationType{},
+		Default:    stringdefault.StaticString(defaultPollInterval.String()),
 		MarkdownDescription: "The longest pause between two reads of " + what + ", as a duration such as `\"10s\"` or " +
 			"`\"1m\"`; at least `\"1s\"`. Pauses start at one second or less and grow to this, each shortened by " +
 			"a random share of up to a fifth so that many waits do not poll in step. Defaults to `\"10s\"`.",
@@ -65,19 +65,16 @@ func waitTimeoutsBlock(ctx context.Context, what string) schema.Block {
 // waitTuningModel is how a wait resource is tuned: the attributes that an
 // update changes in place, touching nothing remote.
 type waitTuningModel struct {
-	PollInterval  types.String   `tfsdk:"poll_interval"`
-	FailOnFailure types.Bool     `tfsdk:"fail_on_failure"`
-	Timeouts      timeouts.Value `tfsdk:"timeouts"`
+	PollInterval  timetypes.GoDuration `tfsdk:"poll_interval"`
+	FailOnFailure types.Bool           `tfsdk:"fail_on_failure"`
+	Timeouts      timeouts.Value       `tfsdk:"timeouts"`
 }
 
 // newWaiter sets up a wait from a resource's poll_interval and timeouts.
 func newWaiter(ctx context.Context, t waitTuningModel, observer wait.Observer) (wait.Waiter, diag.Diagnostics) {
 	timeout, diags := t.Timeouts.Create(ctx, defaultCreateTimeout)
-	// The schema's validator has already checked the duration.
-	interval, err := time.ParseDuration(t.PollInterval.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("poll_interval"), "Invalid poll_interval", err.Error())
-	}
+	interval, d := durationOr(t.PollInterval, defaultPollInterval)
+	diags.Append(d...)
 	return wait.Waiter{Clock: wait.RealClock{}, Schedule: wait.NewSchedule(interval), Timeout: timeout, Observer: observer}, diags
 }
 
