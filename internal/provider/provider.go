@@ -1,5 +1,9 @@
 // Package provider is the Terraform side of terraform-provider-kps: schemas,
 // models and the glue between Terraform and the KPS client in internal/kps.
+// Each type's code is in the file named for it (resource_*, data_source_*,
+// action_*, ephemeral_resource_*, list_resource_*); what several types share
+// is in a file named for the job (start_resources, invoke_*, wait_resources,
+// start_errors, ...), as the README's code map lists.
 package provider
 
 import (
@@ -13,10 +17,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/kpsops/terraform-provider-kps/internal/huaweiauth"
+	"github.com/kpsops/terraform-provider-kps/internal/releasectx"
+	"github.com/kpsops/terraform-provider-kps/internal/writeonlyaction"
 )
 
 // TypeName is the provider's local name and the prefix of its types.
@@ -43,6 +51,21 @@ func New(version string) func() provider.Provider {
 	return func() provider.Provider {
 		return &kpsProvider{version: version, getenv: osGetenv}
 	}
+}
+
+// Address is the provider's source address in the registry.
+const Address = "registry.terraform.io/kpsops/kps"
+
+// NewServer returns the protocol 6 server factory that main serves, as
+// providerserver.Serve would build it, with the framework's per-call context
+// leak worked around (see package releasectx), and its refusal of values in
+// write-only action attributes (see package writeonlyaction).
+func NewServer(version string) func() tfprotov6.ProviderServer {
+	return func() tfprotov6.ProviderServer { return protocolServer(New(version)()) }
+}
+
+func protocolServer(p provider.Provider) tfprotov6.ProviderServer {
+	return releasectx.Wrap(writeonlyaction.Wrap(providerserver.NewProtocol6(p)()))
 }
 
 func (p *kpsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
