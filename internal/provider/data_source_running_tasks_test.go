@@ -1,5 +1,6 @@
 // Tests of kps_running_tasks and kps_failed_tasks together: they are one
 // type with two endpoints (data_source_running_tasks.go).
+
 package provider
 
 import (
