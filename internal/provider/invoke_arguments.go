@@ -3,7 +3,6 @@ package provider
 import (
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -60,20 +59,20 @@ func actionAuthAttribute(desc string) schema.SingleNestedAttribute {
 
 // startTuning is an action's poll_interval and timeout.
 type startTuning struct {
-	PollInterval timetypes.GoDuration `tfsdk:"poll_interval"`
-	Timeout      timetypes.GoDuration `tfsdk:"timeout"`
+	PollInterval types.String `tfsdk:"poll_interval"`
+	Timeout      types.String `tfsdk:"timeout"`
 }
 
 func startTuningAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"poll_interval": schema.StringAttribute{
-			Optional: true, CustomType: timetypes.GoDurationType{},
+			Optional: true,
 			MarkdownDescription: "The longest pause between two reads of the task, as a duration such as `\"10s\"`; at " +
 				"least `\"1s\"`. Defaults to `\"10s\"`.",
 			Validators: []validator.String{durationAtLeast{min: minPollInterval}},
 		},
 		"timeout": schema.StringAttribute{
-			Optional: true, CustomType: timetypes.GoDurationType{},
+			Optional:            true,
 			MarkdownDescription: "How long to wait in all, for the server and then the task (with `server_ids`, for the whole fleet), as a duration. Defaults to `\"30m\"`.",
 			Validators:          []validator.String{durationAtLeast{min: time.Second}},
 		},

@@ -15,8 +15,8 @@ func TestAccActions_durations(t *testing.T) {
 	skipBelowCLI(t, tfversion.Version1_14_0)
 	api := newFakeAPI(t)
 	for _, tc := range []struct{ argument, want string }{
-		{`timeout = "ten minutes"`, "not a valid Go Time Duration"},
-		{`poll_interval = "1m30"`, "not a valid Go Time Duration"},
+		{`timeout = "ten minutes"`, "must be a duration"},
+		{`poll_interval = "1m30"`, "must be a duration"},
 		{`poll_interval = "500ms"`, "at least 1s"},
 		{`timeout = "0s"`, "at least 1s"},
 	} {

@@ -8,7 +8,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -104,7 +103,7 @@ func TestHeartbeatEndsWithInvoke(t *testing.T) {
 			}
 		}()
 		resp := &action.InvokeResponse{SendProgress: func(e action.InvokeProgressEvent) { events <- e }}
-		data.runStartAction(t.Context(), resp, types.StringNull(), startTuning{PollInterval: timetypes.NewGoDurationValue(time.Second)},
+		data.runStartAction(t.Context(), resp, types.StringNull(), startTuning{PollInterval: types.StringValue("1s")},
 			keypairops.Operation{Associate: &kps.AssociateRequest{ServerID: "srv", KeypairName: "kp-" + string(rune('a'+i))}})
 		close(finished)
 		if resp.Diagnostics.HasError() {

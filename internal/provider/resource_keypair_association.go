@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -35,14 +34,14 @@ type keypairAssociationResource struct {
 }
 
 type keypairAssociationModel struct {
-	ServerID        types.String         `tfsdk:"server_id"`
-	KeypairName     types.String         `tfsdk:"keypair_name"`
-	ProjectID       types.String         `tfsdk:"project_id"`
-	Auth            types.Object         `tfsdk:"auth"`
-	DisablePassword types.Bool           `tfsdk:"disable_password"`
-	Port            types.Int64          `tfsdk:"port"`
-	PollInterval    timetypes.GoDuration `tfsdk:"poll_interval"`
-	Timeouts        timeouts.Value       `tfsdk:"timeouts"`
+	ServerID        types.String   `tfsdk:"server_id"`
+	KeypairName     types.String   `tfsdk:"keypair_name"`
+	ProjectID       types.String   `tfsdk:"project_id"`
+	Auth            types.Object   `tfsdk:"auth"`
+	DisablePassword types.Bool     `tfsdk:"disable_password"`
+	Port            types.Int64    `tfsdk:"port"`
+	PollInterval    types.String   `tfsdk:"poll_interval"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 	startResultModel
 }
 

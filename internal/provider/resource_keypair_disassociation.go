@@ -5,7 +5,6 @@ import (
 	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
@@ -29,11 +28,11 @@ type keypairDisassociationResource struct {
 }
 
 type keypairDisassociationModel struct {
-	ServerID     types.String         `tfsdk:"server_id"`
-	ProjectID    types.String         `tfsdk:"project_id"`
-	Auth         types.Object         `tfsdk:"auth"`
-	PollInterval timetypes.GoDuration `tfsdk:"poll_interval"`
-	Timeouts     timeouts.Value       `tfsdk:"timeouts"`
+	ServerID     types.String   `tfsdk:"server_id"`
+	ProjectID    types.String   `tfsdk:"project_id"`
+	Auth         types.Object   `tfsdk:"auth"`
+	PollInterval types.String   `tfsdk:"poll_interval"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 	startResultModel
 }
 

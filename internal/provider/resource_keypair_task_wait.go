@@ -214,7 +214,7 @@ func (r *keypairTaskWaitResource) ImportState(ctx context.Context, req resource.
 		TaskID:    types.StringValue(taskID),
 		ProjectID: types.StringValue(project),
 		waitTuningModel: waitTuningModel{
-			PollInterval:  timetypes.NewGoDurationValue(defaultPollInterval),
+			PollInterval:  types.StringValue(defaultPollInterval.String()),
 			FailOnFailure: types.BoolValue(true),
 			Timeouts:      timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType})},
 		},

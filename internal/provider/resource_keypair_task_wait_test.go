@@ -371,7 +371,7 @@ func TestAccKeypairTaskWait_inputChecks(t *testing.T) {
   task_id       = "t"
   poll_interval = "ten seconds"
 }`,
-				ExpectError: expectError("poll_interval", "not a valid Go Time Duration"),
+				ExpectError: expectError("poll_interval", "must be a duration"),
 			},
 		},
 	})

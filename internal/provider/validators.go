@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
@@ -26,9 +26,10 @@ func keypairNameValidator() validator.String {
 	return stringvalidator.RegexMatches(kps.KeypairNamePattern, "must be "+kps.KeypairNameRule)
 }
 
-// durationAtLeast refuses a duration shorter than min. It sits on a
-// timetypes.GoDuration attribute, whose type refuses, before any validator
-// runs, a string that is not a duration ("10s", "1m30s").
+// durationAtLeast accepts a Go duration string ("10s", "1m30s") of at least
+// min. timetypes.GoDuration would parse it too, but its refusal of a string
+// that is no duration names neither the attribute's minimum nor a duration
+// it takes (it suggests "300ms" and "-1.5h"), and shows a literal "\n\n".
 type durationAtLeast struct{ min time.Duration }
 
 var _ validator.String = durationAtLeast{}
@@ -43,18 +44,28 @@ func (v durationAtLeast) ValidateString(ctx context.Context, req validator.Strin
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	d, diags := timetypes.GoDuration{StringValue: req.ConfigValue}.ValueGoDuration()
-	if !diags.HasError() && d < v.min {
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d < v.min {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("Attribute %s %s, got %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
 	}
 }
 
-// durationOr is v's duration, or def when v is null. v's type has refused,
-// at validation, a value that is not a duration: an error here is a bug.
-func durationOr(v timetypes.GoDuration, def time.Duration) (time.Duration, diag.Diagnostics) {
+// durationOr is the duration in v, or def when v is null: the one place a
+// duration durationAtLeast has checked is read. A value that is unknown, or
+// is no duration, is an error, never the default.
+func durationOr(v types.String, def time.Duration) (time.Duration, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	if v.IsNull() {
 		return def, nil
 	}
-	return v.ValueGoDuration()
+	if v.IsUnknown() {
+		diags.AddError("Duration not known", "A duration is unknown where a value is needed; this is a bug in the provider.")
+		return 0, diags
+	}
+	d, err := time.ParseDuration(v.ValueString())
+	if err != nil {
+		diags.AddError("Invalid duration", fmt.Sprintf("%q is not a duration: %v.", v.ValueString(), err))
+	}
+	return d, diags
 }

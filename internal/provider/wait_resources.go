@@ -34,10 +34,9 @@ const (
 
 func pollIntervalAttribute(what string) schema.StringAttribute {
 	return schema.StringAttribute{
-		Optional:   true,
-		Computed:   true,
-		CustomType: timetypes.GoDurationType{},
-		Default:    stringdefault.StaticString(defaultPollInterval.String()),
+		Optional: true,
+		Computed: true,
+		Default:  stringdefault.StaticString(defaultPollInterval.String()),
 		MarkdownDescription: "The longest pause between two reads of " + what + ", as a duration such as `\"10s\"` or " +
 			"`\"1m\"`; at least `\"1s\"`. Pauses start at one second or less and grow to this, each shortened by " +
 			"a random share of up to a fifth so that many waits do not poll in step. Defaults to `\"10s\"`.",
@@ -65,9 +64,9 @@ func waitTimeoutsBlock(ctx context.Context, what string) schema.Block {
 // waitTuningModel is how a wait resource is tuned: the attributes that an
 // update changes in place, touching nothing remote.
 type waitTuningModel struct {
-	PollInterval  timetypes.GoDuration `tfsdk:"poll_interval"`
-	FailOnFailure types.Bool           `tfsdk:"fail_on_failure"`
-	Timeouts      timeouts.Value       `tfsdk:"timeouts"`
+	PollInterval  types.String   `tfsdk:"poll_interval"`
+	FailOnFailure types.Bool     `tfsdk:"fail_on_failure"`
+	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 }
 
 // newWaiter sets up a wait from a resource's poll_interval and timeouts.

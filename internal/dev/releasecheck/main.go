@@ -43,9 +43,16 @@ func main() {
 	targetsFlag := flag.String("targets", "", "build only these platforms, comma-separated GOOS_GOARCH (linux_amd64 among them); "+
 		"every platform .goreleaser.yml lists when empty")
 	flag.Parse()
-	targets, err := parseTargets(*targetsFlag)
+	built, err := goPlatforms(context.Background())
+	var platforms, targets []string
 	if err == nil {
-		err = run(context.Background(), *skipBuild, targets)
+		platforms, err = releasePlatforms(".goreleaser.yml", built)
+	}
+	if err == nil {
+		targets, err = parseTargets(*targetsFlag, platforms)
+	}
+	if err == nil {
+		err = run(context.Background(), *skipBuild, platforms, targets)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "release-check:", err)
@@ -53,7 +60,8 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, skipBuild bool, targets []string) error {
+// run checks the release of platforms, or of targets alone when set.
+func run(ctx context.Context, skipBuild bool, platforms, targets []string) error {
 	if !skipBuild {
 		step("goreleaser check")
 		if err := goreleaser(ctx, nil, "check"); err != nil {
@@ -94,7 +102,10 @@ func run(ctx context.Context, skipBuild bool, targets []string) error {
 		return err
 	}
 	step("SHA256SUMS against every zip, and its signature against the key, as a registry client checks them")
-	if err := checkPlatforms(artifacts, targets); err != nil {
+	if targets != nil {
+		platforms = targets
+	}
+	if err := checkPlatforms(artifacts, platforms); err != nil {
 		return err
 	}
 	if err := checkSignature(artifacts); err != nil {
@@ -158,11 +169,11 @@ func readArtifacts(path string) (artifacts, error) {
 	return a, json.Unmarshal(data, &a)
 }
 
-// checkPlatforms checks that the platforms asked for were built (targets,
-// or at least ten when every platform was), that each has its zip, and that
-// the SHA256SUMS file (the one a release signs) lists each zip with its
-// right sum, and the registry manifest the Terraform Registry reads.
-func checkPlatforms(a artifacts, targets []string) error {
+// checkPlatforms checks that exactly the platforms asked for were built,
+// that each has its zip, and that the SHA256SUMS file (the one a release
+// signs) lists each zip with its right sum, and the registry manifest the
+// Terraform Registry reads.
+func checkPlatforms(a artifacts, platforms []string) error {
 	binaries, archives := map[string]bool{}, map[string]string{}
 	var sums string
 	for _, x := range a {
@@ -176,16 +187,13 @@ func checkPlatforms(a artifacts, targets []string) error {
 			sums = x.Path
 		}
 	}
-	if len(binaries) < 10 && targets == nil {
-		return fmt.Errorf("only %d platforms were built", len(binaries))
-	}
-	for _, t := range targets {
-		if !binaries[t] {
-			return fmt.Errorf("%s was asked for but not built", t)
+	for _, p := range platforms {
+		if !binaries[p] {
+			return fmt.Errorf("%s was asked for but not built (with -skip-build, was dist/ built for other platforms?)", p)
 		}
 	}
-	if targets != nil && len(binaries) != len(targets) {
-		return fmt.Errorf("%d platforms were built, %d asked for", len(binaries), len(targets))
+	if len(binaries) != len(platforms) {
+		return fmt.Errorf("%d platforms were built, %d asked for (with -skip-build, was dist/ built for other platforms?)", len(binaries), len(platforms))
 	}
 	for p := range binaries {
 		if archives[p] == "" {

@@ -55,15 +55,43 @@ func toStrings(v any) []string {
 	return out
 }
 
+func TestReleasePlatforms(t *testing.T) {
+	built, err := goPlatforms(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(built, "linux_amd64") || slices.Contains(built, "darwin_arm") {
+		t.Fatalf("go tool dist list, read as %v", built)
+	}
+	platforms, err := releasePlatforms("../../../.goreleaser.yml", built)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Four systems by four architectures, less darwin_386 (ignored) and
+	// what Go cannot build.
+	want := []string{
+		"freebsd_amd64", "freebsd_386", "freebsd_arm", "freebsd_arm64", "windows_amd64", "windows_386", "windows_arm64",
+		"linux_amd64", "linux_386", "linux_arm", "linux_arm64", "darwin_amd64", "darwin_arm64",
+	}
+	if !slices.Equal(platforms, want) {
+		t.Fatalf("platforms = %v, want %v", platforms, want)
+	}
+	// Without Go's list, nothing is taken for buildable.
+	if none, err := releasePlatforms("../../../.goreleaser.yml", nil); err != nil || len(none) != 0 {
+		t.Fatalf("with no platform Go builds: %v, %v", none, err)
+	}
+}
+
 func TestParseTargets(t *testing.T) {
-	if got, err := parseTargets("linux_amd64, windows_386"); err != nil || !slices.Equal(got, []string{"linux_amd64", "windows_386"}) {
+	platforms := []string{"linux_amd64", "windows_386", "darwin_arm64"}
+	if got, err := parseTargets("linux_amd64, windows_386", platforms); err != nil || !slices.Equal(got, []string{"linux_amd64", "windows_386"}) {
 		t.Fatalf("got %v, %v", got, err)
 	}
-	if got, err := parseTargets(""); err != nil || got != nil {
+	if got, err := parseTargets("", platforms); err != nil || got != nil {
 		t.Fatalf("empty: got %v, %v; want every platform (nil)", got, err)
 	}
-	for _, bad := range []string{"linux", "linux_", "_amd64", "linux_amd64_v1", "linux_amd64,"} {
-		if _, err := parseTargets(bad); err == nil {
+	for _, bad := range []string{"linux", "darwin_386", "linux_amd64_v1", "linux_amd64,", "linux_amd64,linux_amd64"} {
+		if _, err := parseTargets(bad, platforms); err == nil {
 			t.Fatalf("%q was accepted", bad)
 		}
 	}
