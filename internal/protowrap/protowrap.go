@@ -5,10 +5,10 @@
 // terraform-plugin-go v0.31 keeps three groups of RPCs off ProviderServer, on
 // optional interfaces: ActionServer, ListResourceServer and StateStoreServer.
 // Its gRPC server (tf6server) finds them by type assertion on each call. A
-// wrapper struct that embeds only ProviderServer has none of them, so
-// Terraform would be told that the provider has no actions and no list
-// resources, and state store calls would be refused. Wrap puts them back,
-// written once for every work-around that wraps the framework's server.
+// wrapper struct that embeds only ProviderServer has none of them: the
+// schema would still list the actions and list resources, but every call to
+// one would be answered "Not Implemented". Wrap puts them back, written once
+// for every work-around that wraps the framework's server.
 //
 // When terraform-plugin-go adds an optional interface, add it to Wrap; the
 // test that compares the framework server's RPCs with the wrapped server's

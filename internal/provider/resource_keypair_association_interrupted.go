@@ -15,11 +15,12 @@ import (
 )
 
 // kps_keypair_association after an interrupted apply. A task that the
-// interrupted apply started may have succeeded after the interruption, and a replace that succeeded changed the key the server
-// accepts: sending the same auth again would fail. So the next apply finds
-// out how that task ended before it starts another, and adopts a success
-// for the key pair now planned. A task read does not say which key pair it
-// bound, so the interrupted apply records it beside the task.
+// interrupted apply started may have succeeded after the interruption, and
+// a replace that succeeded changed the key the server accepts: sending the
+// same auth again would fail. So the next apply finds out how that task
+// ended before it starts another, and adopts a success for the key pair now
+// planned. A task read does not say which key pair it bound, so the
+// interrupted apply records it beside the task.
 
 // privateInterruptedTask is the private-state key of that record.
 const privateInterruptedTask = "interrupted_task"

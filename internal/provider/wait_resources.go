@@ -7,13 +7,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -93,22 +90,3 @@ func describeWaitError(what, project string, timeout time.Duration, err error) (
 	}
 	return "Cannot read " + what, err.Error()
 }
-
-// computedResult is a computed attribute that a finished wait keeps through
-// an in-place update: its results do not change once it is over.
-func computedResult(desc string) schema.StringAttribute {
-	return schema.StringAttribute{
-		Computed: true, MarkdownDescription: desc,
-		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
-}
-
-// computedTime is computedResult for a time, in RFC 3339.
-func computedTime(desc string) schema.StringAttribute {
-	a := computedResult(desc)
-	a.CustomType = timetypes.RFC3339Type{}
-	return a
-}
-
-// timeValue is t in RFC 3339 UTC, as every time attribute holds it.
-func timeValue(t time.Time) timetypes.RFC3339 { return timetypes.NewRFC3339TimeValue(t.UTC()) }

@@ -1,11 +1,21 @@
 package provider
 
 import (
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kpsops/terraform-provider-kps/internal/kps"
 )
+
+// The attributes and values several types share: a task's status, the
+// results a resource keeps, times, and the descriptions that keep their
+// documents in the same words.
 
 // taskStatusModel holds the attributes that the data source and the wait
 // resource both derive from a task's status.
@@ -49,3 +59,22 @@ const (
 		"(empty when the status has no `_`)."
 	descSucceeded = "Whether the task ended successfully (`phase` is `SUCCESS`)."
 )
+
+// computedResult is a computed attribute that a finished wait keeps through
+// an in-place update: its results do not change once it is over.
+func computedResult(desc string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Computed: true, MarkdownDescription: desc,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// computedTime is computedResult for a time, in RFC 3339.
+func computedTime(desc string) schema.StringAttribute {
+	a := computedResult(desc)
+	a.CustomType = timetypes.RFC3339Type{}
+	return a
+}
+
+// timeValue is t in RFC 3339 UTC, as every time attribute holds it.
+func timeValue(t time.Time) timetypes.RFC3339 { return timetypes.NewRFC3339TimeValue(t.UTC()) }
