@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,7 +58,12 @@ type outcome struct {
 func main() {
 	pkgs := flag.String("packages", "./internal/provider/...", "the packages whose acceptance tests run under each CLI")
 	logDir := flag.String("logs", "", "folder to keep each CLI's full go test output in (default: a temporary one)")
+	skipPath := flag.Bool("skip-path", false, "leave out the Terraform on PATH: make test runs the acceptance suite under it "+
+		"(CI runs both, and need not run it twice)")
 	flag.Parse()
+	if *skipPath {
+		matrix = slices.DeleteFunc(matrix, func(t target) bool { return t.pinned == nil })
+	}
 	if err := run(context.Background(), *pkgs, *logDir); err != nil {
 		fmt.Fprintln(os.Stderr, "compat:", err)
 		os.Exit(1)
