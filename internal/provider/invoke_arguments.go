@@ -69,20 +69,20 @@ func startTuningAttributes() map[string]schema.Attribute {
 			Optional: true,
 			MarkdownDescription: "The longest pause between two reads of the task, as a duration such as `\"10s\"`; at " +
 				"least `\"1s\"`. Defaults to `\"10s\"`.",
-			Validators: []validator.String{durationAtLeast{min: minPollInterval}},
+			Validators: []validator.String{pollIntervalArgument},
 		},
 		"timeout": schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "How long to wait in all, for the server and then the task (with `server_ids`, for the whole fleet), as a duration. Defaults to `\"30m\"`.",
-			Validators:          []validator.String{durationAtLeast{min: time.Second}},
+			Validators:          []validator.String{actionTimeoutArgument},
 		},
 	}
 }
 
 // values are the tuning with defaults for what is not set.
 func (t startTuning) values() (pollInterval, timeout time.Duration, diags diag.Diagnostics) {
-	pollInterval, diags = durationOr(t.PollInterval, defaultPollInterval)
-	timeout, d := durationOr(t.Timeout, defaultStartTimeout)
+	pollInterval, diags = pollIntervalArgument.read(t.PollInterval)
+	timeout, d := actionTimeoutArgument.read(t.Timeout)
 	diags.Append(d...)
 	return pollInterval, timeout, diags
 }

@@ -218,7 +218,7 @@ func (r *keypairAssociationResource) Delete(ctx context.Context, req resource.De
 	}
 	timeout, diags := state.Timeouts.Create(ctx, defaultStartTimeout)
 	resp.Diagnostics.Append(diags...)
-	pollInterval, diags := durationOr(state.PollInterval, defaultPollInterval)
+	pollInterval, diags := pollIntervalArgument.read(state.PollInterval)
 	resp.Diagnostics.Append(diags...)
 	client, project, d := r.data.clientFor(ctx, state.ProjectID)
 	resp.Diagnostics.Append(d...)
@@ -247,7 +247,7 @@ func (r *keypairAssociationResource) associate(ctx context.Context, config tfsdk
 ) (string, keypairops.Outcome, error) {
 	began := time.Now()
 	client, project, auth := r.data.startInputs(ctx, config, plan.ProjectID, plan.Auth, diags)
-	pollInterval, d := durationOr(plan.PollInterval, defaultPollInterval)
+	pollInterval, d := pollIntervalArgument.read(plan.PollInterval)
 	diags.Append(d...)
 	if diags.HasError() {
 		return project, keypairops.Outcome{}, nil

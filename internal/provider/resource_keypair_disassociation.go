@@ -79,7 +79,7 @@ func (r *keypairDisassociationResource) Create(ctx context.Context, req resource
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultStartTimeout)
 	resp.Diagnostics.Append(diags...)
-	pollInterval, diags := durationOr(plan.PollInterval, defaultPollInterval)
+	pollInterval, diags := pollIntervalArgument.read(plan.PollInterval)
 	resp.Diagnostics.Append(diags...)
 	client, project, auth := r.data.startInputs(ctx, req.Config, plan.ProjectID, plan.Auth, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {

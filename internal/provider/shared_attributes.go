@@ -45,8 +45,8 @@ func (m taskStatusModel) attributes() map[string]attr.Value {
 	}
 }
 
-// Descriptions shared by the data source's and the resource's schemas, so that
-// the two documents say the same thing in the same words.
+// Descriptions shared by several types' schemas, so that their documents say
+// the same thing in the same words.
 const (
 	descTaskID     = "The ID of the task, as returned by the call that started it. " + descIDRule
 	descProjectID  = "The IAM project the task belongs to. Defaults to the provider's `project_id`. " + descIDRule
@@ -60,8 +60,9 @@ const (
 	descSucceeded = "Whether the task ended successfully (`phase` is `SUCCESS`)."
 )
 
-// computedResult is a computed attribute that a finished wait keeps through
-// an in-place update: its results do not change once it is over.
+// computedResult is a computed result a resource keeps through an update
+// that changes only its tuning: a finished wait's results never change, and
+// a start resource's change only when its ModifyPlan plans a new task.
 func computedResult(desc string) schema.StringAttribute {
 	return schema.StringAttribute{
 		Computed: true, MarkdownDescription: desc,

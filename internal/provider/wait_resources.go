@@ -37,7 +37,7 @@ func pollIntervalAttribute(what string) schema.StringAttribute {
 		MarkdownDescription: "The longest pause between two reads of " + what + ", as a duration such as `\"10s\"` or " +
 			"`\"1m\"`; at least `\"1s\"`. Pauses start at one second or less and grow to this, each shortened by " +
 			"a random share of up to a fifth so that many waits do not poll in step. Defaults to `\"10s\"`.",
-		Validators: []validator.String{durationAtLeast{min: minPollInterval}},
+		Validators: []validator.String{pollIntervalArgument},
 	}
 }
 
@@ -69,7 +69,7 @@ type waitTuningModel struct {
 // newWaiter sets up a wait from a resource's poll_interval and timeouts.
 func newWaiter(ctx context.Context, t waitTuningModel, observer wait.Observer) (wait.Waiter, diag.Diagnostics) {
 	timeout, diags := t.Timeouts.Create(ctx, defaultCreateTimeout)
-	interval, d := durationOr(t.PollInterval, defaultPollInterval)
+	interval, d := pollIntervalArgument.read(t.PollInterval)
 	diags.Append(d...)
 	return wait.Waiter{Clock: wait.RealClock{}, Schedule: wait.NewSchedule(interval), Timeout: timeout, Observer: observer}, diags
 }
