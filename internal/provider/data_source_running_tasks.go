@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -87,9 +88,7 @@ func (d *taskListDataSource[T]) listedTaskAttributes() map[string]schema.Attribu
 		"started_at": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{},
 			MarkdownDescription: "When the task started, in RFC 3339 UTC, from the API's `task_time` (epoch milliseconds); null when the API sent none."},
 	}
-	for name, attr := range d.errorAttributes {
-		attrs[name] = attr
-	}
+	maps.Copy(attrs, d.errorAttributes)
 	return attrs
 }
 
